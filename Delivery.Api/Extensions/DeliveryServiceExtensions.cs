@@ -1,0 +1,29 @@
+using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Delivery.Feeds;
+using CmafOrigin.Delivery.Storage;
+using CmafOrigin.Delivery.Viewers;
+using CmafOrigin.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace CmafOrigin.Delivery.Extensions;
+
+internal static class DeliveryServiceExtensions
+{
+    public static IHostApplicationBuilder AddDeliveryServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddProblemDetails();
+
+        builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
+        builder.Services.AddSingleton<ObjectReader>();
+        builder.Services.AddSingleton<UploadStartSignals>();
+        builder.Services.AddSingleton<LiveFeedHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());
+        builder.Services.AddSingleton<ObjectResponder>();
+        builder.Services.AddHealthChecks().AddCheck<EventSubscriptionHealthCheck>("events", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,24 @@
+using CmafOrigin.Delivery.Apis;
+using CmafOrigin.Delivery.Extensions;
+using CmafOrigin.ServiceDefaults;
+
+namespace CmafOrigin.Delivery;
+
+/// <summary>Serves what Ingest publishes: whole objects once complete, chunk by chunk while they upload.</summary>
+public sealed class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        builder.AddServiceDefaults();
+        builder.AddDeliveryServices();
+
+        var app = builder.Build();
+
+        app.MapDefaultEndpoints();
+        app.MapDeliveryApi();
+
+        app.Run();
+    }
+}

@@ -1,0 +1,63 @@
+using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Contracts.Storage;
+using StackExchange.Redis;
+
+namespace CmafOrigin.Delivery.Storage;
+
+/// <summary>Reads object versions from Redis. Never blocks on Redis: every read returns what is there now.</summary>
+internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys)
+{
+    private IDatabase Database => redis.GetDatabase();
+
+    public ObjectKeys Keys => keys;
+
+    /// <summary>The current version of the object at <paramref name="path"/>, or null when there is none.</summary>
+    public async Task<ObjectVersion?> ResolveAsync(ObjectPath path)
+    {
+        var version = (string?)await Database.StringGetAsync(keys.Current(path));
+        if (version is null)
+        {
+            return null;
+        }
+
+        var meta = ObjectMeta.FromHash(await Database.HashGetAllAsync(keys.Meta(path, version)));
+        return meta is null ? null : new ObjectVersion(path, version, meta);
+    }
+
+    /// <summary>
+    /// All pieces of a completed version, or null when they are no longer all there
+    /// (expired or deleted since it was resolved, or not matching the size its end marker states).
+    /// </summary>
+    public async Task<CompletedObject?> ReadCompletedAsync(ObjectVersion version)
+    {
+        var entries = await Database.StreamRangeAsync(keys.Chunks(version.Path, version.Version));
+        var pieces = new List<ReadOnlyMemory<byte>>(entries.Length);
+        long size = 0;
+        foreach (var entry in entries)
+        {
+            var piece = ChunkEntry.Parse(entry);
+            switch (piece.Kind)
+            {
+                case ChunkEntryKind.Data:
+                    pieces.Add(piece.Data);
+                    size += piece.Data.Length;
+                    break;
+                case ChunkEntryKind.End:
+                    return piece.EndSize == size ? new CompletedObject(pieces, size) : null;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Entries of a version's chunk stream after <paramref name="afterId"/> (non-blocking XREAD).</summary>
+    public Task<StreamEntry[]> ReadAfterAsync(RedisKey chunks, RedisValue afterId, int count) =>
+        Database.StreamReadAsync(chunks, afterId, count);
+
+    public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
+}
+
+/// <summary>The bytes of a completed version, as the pieces they were uploaded in.</summary>
+internal sealed record CompletedObject(IReadOnlyList<ReadOnlyMemory<byte>> Pieces, long Size);

@@ -1,0 +1,7 @@
+using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Contracts.Storage;
+
+namespace CmafOrigin.Delivery.Storage;
+
+/// <summary>The version of an object a request is bound to: a viewer never gets bytes of two versions.</summary>
+internal sealed record ObjectVersion(ObjectPath Path, string Version, ObjectMeta Meta);

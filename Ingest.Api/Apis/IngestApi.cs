@@ -1,0 +1,46 @@
+using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Uploads;
+using Microsoft.AspNetCore.Http.Features;
+using StackExchange.Redis;
+
+namespace CmafOrigin.Ingest.Apis;
+
+/// <summary>The encoder-facing API: PUT or POST stores an object, DELETE removes it (DASH-IF Live Media Ingest).</summary>
+internal static class IngestApi
+{
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/{**path}", [HttpMethods.Put, HttpMethods.Post], UploadAsync);
+        app.MapDelete("/{**path}", DeleteAsync);
+        return app;
+    }
+
+    private static Task<IResult> UploadAsync(HttpContext context, UploadReceiver receiver) =>
+        receiver.ReceiveAsync(context);
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, ObjectStore store, ILogger<ObjectStore> logger)
+    {
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        if (!ObjectPath.TryParse(rawTarget, out var path, out var error))
+        {
+            return IngestProblems.Problem(context, StatusCodes.Status400BadRequest, error, logger);
+        }
+
+        try
+        {
+            if (!await store.DeleteAsync(path))
+            {
+                return TypedResults.Problem(detail: "nothing is stored at this path", statusCode: StatusCodes.Status404NotFound);
+            }
+        }
+        catch (RedisException ex)
+        {
+            UploadLog.StorageFailed(logger, ex, path.Value);
+            return IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable, "storage is unavailable", logger);
+        }
+
+        UploadLog.Deleted(logger, path.Value);
+        return TypedResults.Ok();
+    }
+}

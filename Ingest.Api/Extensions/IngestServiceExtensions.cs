@@ -1,0 +1,25 @@
+using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Uploads;
+using CmafOrigin.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace CmafOrigin.Ingest.Extensions;
+
+internal static class IngestServiceExtensions
+{
+    public static IHostApplicationBuilder AddIngestServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddProblemDetails();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
+        builder.Services.AddSingleton<ObjectStore>();
+        builder.Services.AddSingleton<UploadReceiver>();
+        return builder;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Ingest.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CmafOrigin.Ingest.Uploads;
+
+/// <summary>Receives one PUT or POST of an object and publishes its bytes on Redis as they arrive.</summary>
+internal sealed class UploadReceiver(
+    ObjectStore store,
+    IOptions<IngestOptions> options,
+    TimeProvider time,
+    ILogger<UploadReceiver> logger)
+{
+    /// <summary>Largest piece put in one stream entry; bigger reads are split so no entry is huge.</summary>
+    internal const int MaxPieceBytes = 1024 * 1024;
+
+    private readonly IngestOptions _options = options.Value;
+
+    /// <remarks>
+    /// 1. Check path, type and declared size before anything is stored.
+    /// 2. Lift Kestrel's body limits that would cut a live upload short; the size limit and idle timeout below replace them.
+    /// 3. Begin a new version: it becomes current and viewers waiting for the path wake up.
+    /// 4. Publish each piece as it arrives, resetting the idle timeout on progress.
+    /// 5. Body complete: write the end marker and answer 201 (new) or 204 (replaced).
+    /// 6. Anything else: write the abort marker, so viewers fail instead of hanging on or keeping a truncated object.
+    /// </remarks>
+    public async Task<IResult> ReceiveAsync(HttpContext context)
+    {
+        // 1. Check
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        if (!ObjectPath.TryParse(rawTarget, out var path, out var pathError))
+        {
+            return IngestProblems.Problem(context, StatusCodes.Status400BadRequest, pathError, logger);
+        }
+
+        if (!MediaTypes.TryGet(path, out var contentType, out _))
+        {
+            return IngestProblems.Problem(context, StatusCodes.Status415UnsupportedMediaType,
+                $"'{path.Extension}' is not a media type this origin stores", logger);
+        }
+
+        if (context.Request.ContentLength > _options.MaxObjectBytes)
+        {
+            return IngestProblems.Problem(context, StatusCodes.Status413PayloadTooLarge,
+                $"the object is larger than {_options.MaxObjectBytes} bytes", logger);
+        }
+
+        // 2. Limits
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = null;
+        }
+
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } minRate)
+        {
+            // A live segment trickles in at the encoder's bitrate with pauses between chunks.
+            minRate.MinDataRate = null;
+        }
+
+        // 3. Begin
+        UploadingVersion upload;
+        try
+        {
+            upload = await store.BeginAsync(path, contentType, Activity.Current?.Id);
+        }
+        catch (RedisException ex)
+        {
+            UploadLog.StorageFailed(logger, ex, path.Value);
+            return IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable, "storage is unavailable", logger);
+        }
+
+        UploadLog.Started(logger, path.Value, upload.Version);
+
+        // 4. Publish
+        var outcome = await PublishBodyAsync(context, upload);
+
+        // 5. Complete
+        if (outcome == UploadOutcome.Completed)
+        {
+            try
+            {
+                outcome = await store.CompleteAsync(upload) ? UploadOutcome.Completed : UploadOutcome.Deleted;
+            }
+            catch (RedisException ex)
+            {
+                UploadLog.StorageFailed(logger, ex, path.Value);
+                outcome = UploadOutcome.StorageFailed;
+            }
+        }
+
+        if (outcome == UploadOutcome.Completed)
+        {
+            UploadLog.Completed(logger, path.Value, upload.Version, upload.Size, upload.Chunks);
+            return upload.Replaces ? TypedResults.NoContent() : TypedResults.Created();
+        }
+
+        // 6. Abort
+        UploadLog.Aborted(logger, path.Value, upload.Version, outcome, upload.Size);
+        try
+        {
+            await store.AbortAsync(upload, outcome.ToString());
+        }
+        catch (RedisException ex)
+        {
+            // The version's keys expire on their own; viewers time out on the missing stream.
+            UploadLog.StorageFailed(logger, ex, path.Value);
+        }
+
+        return outcome switch
+        {
+            UploadOutcome.TooLarge => IngestProblems.Problem(context, StatusCodes.Status413PayloadTooLarge,
+                $"the object is larger than {_options.MaxObjectBytes} bytes", logger),
+            UploadOutcome.Stalled => IngestProblems.Problem(context, StatusCodes.Status408RequestTimeout,
+                $"nothing received for {_options.IdleTimeout.TotalSeconds:0.#} s", logger),
+            UploadOutcome.Deleted => IngestProblems.Problem(context, StatusCodes.Status409Conflict,
+                "the object was deleted during its upload", logger),
+            UploadOutcome.StorageFailed => IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable,
+                "storage is unavailable", logger),
+            _ => IngestProblems.Problem(context, StatusCodes.Status400BadRequest, "the request body ended prematurely", logger),
+        };
+    }
+
+    private async Task<UploadOutcome> PublishBodyAsync(HttpContext context, UploadingVersion upload)
+    {
+        var reader = context.Request.BodyReader;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                idle.CancelAfter(_options.IdleTimeout);
+                result = await reader.ReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled;
+            }
+            catch (Exception ex) when (ex is IOException or BadHttpRequestException)
+            {
+                UploadLog.ClientGone(logger, upload.Path.Value, ex.Message);
+                return UploadOutcome.ClientGone;
+            }
+
+            var buffer = result.Buffer;
+            try
+            {
+                if (!buffer.IsEmpty)
+                {
+                    if (upload.Size + buffer.Length > _options.MaxObjectBytes)
+                    {
+                        return UploadOutcome.TooLarge;
+                    }
+
+                    var outcome = await PublishPiecesAsync(upload, buffer, time.GetUtcNow());
+                    if (outcome is not null)
+                    {
+                        return outcome.Value;
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    return UploadOutcome.Completed;
+                }
+            }
+            finally
+            {
+                reader.AdvanceTo(buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Stores what one read returned, split into pieces of at most <see cref="MaxPieceBytes"/>.</summary>
+    private async Task<UploadOutcome?> PublishPiecesAsync(UploadingVersion upload, ReadOnlySequence<byte> buffer, DateTimeOffset receivedAt)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var piece = buffer.Slice(0, Math.Min(buffer.Length, MaxPieceBytes));
+            byte[]? rented = null;
+            try
+            {
+                ReadOnlyMemory<byte> bytes;
+                if (piece.IsSingleSegment)
+                {
+                    bytes = piece.First;
+                }
+                else
+                {
+                    rented = ArrayPool<byte>.Shared.Rent((int)piece.Length);
+                    piece.CopyTo(rented);
+                    bytes = rented.AsMemory(0, (int)piece.Length);
+                }
+
+                if (!await store.AppendAsync(upload, bytes, receivedAt))
+                {
+                    return UploadOutcome.Deleted;
+                }
+            }
+            catch (RedisException ex)
+            {
+                UploadLog.StorageFailed(logger, ex, upload.Path.Value);
+                return UploadOutcome.StorageFailed;
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+
+            buffer = buffer.Slice(piece.End);
+        }
+
+        return null;
+    }
+}
