@@ -1,0 +1,269 @@
+using System.Net;
+using CmafOrigin.Contracts.Storage;
+using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CmafOrigin.Delivery.Tests.Viewers;
+
+/// <summary>What a viewer gets for GET and HEAD, against real Ingest, Redis and Delivery.</summary>
+public sealed class ObjectResponderTests(OriginFixture fixture) : IClassFixture<OriginFixture>
+{
+    private readonly OriginHost _origin = fixture.Origin;
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Get_DuringUpload_ReceivesEachPieceBeforeTheNextIsSent(bool withContentLength)
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00001.m4s";
+        var pieces = Enumerable.Range(0, 5).Select(i => TestPaths.Payload(3000 + (i * 1000), i)).ToArray();
+        var total = pieces.Sum(p => p.Length);
+        await using var upload = PacedUpload.Start(_origin.Ingest, path, withContentLength ? total : null);
+        await upload.SendAsync(pieces[0], Cancellation);
+
+        await using var viewer = await StreamingViewer.OpenAsync(_origin.Delivery, path, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, viewer.Response.StatusCode);
+        Assert.Null(viewer.Response.Content.Headers.ContentLength);
+        Assert.True(viewer.Response.Headers.TransferEncodingChunked);
+
+        var sent = 0;
+        foreach (var piece in pieces)
+        {
+            if (sent > 0)
+            {
+                await upload.SendAsync(piece, Cancellation);
+            }
+
+            sent += piece.Length;
+            // The viewer has this piece while the next one has not even been sent.
+            await viewer.WaitForBytesAsync(sent, Cancellation);
+            Assert.Equal(sent, viewer.Received.Length);
+            if (sent < total)
+            {
+                Assert.Null(viewer.EndedCleanly);
+            }
+        }
+
+        using var answer = await upload.CompleteAsync(Cancellation);
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+        Assert.Equal(pieces.SelectMany(p => p).ToArray(), viewer.Received);
+    }
+
+    [Fact]
+    public async Task Get_AfterCompletion_ReturnsExactBytesWithContentLength()
+    {
+        var path = $"/{TestPaths.Channel()}/init-stream0.m4s";
+        var body = TestPaths.Payload(200_000, 7);
+        await UploadAsync(path, body);
+
+        using var response = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("video/iso.segment", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync(Cancellation));
+    }
+
+    [Theory]
+    [InlineData("out.mpd", "application/dash+xml")]
+    [InlineData("master.m3u8", "application/vnd.apple.mpegurl")]
+    [InlineData("seg.mp4", "video/mp4")]
+    [InlineData("seg.cmfv", "video/mp4")]
+    [InlineData("seg.m4a", "audio/mp4")]
+    [InlineData("seg.cmfa", "audio/mp4")]
+    [InlineData("subs.vtt", "text/vtt")]
+    public async Task Get_Completed_HasTheContentTypeOfItsExtension(string name, string contentType)
+    {
+        var path = $"/{TestPaths.Channel()}/{name}";
+        await UploadAsync(path, [1, 2, 3]);
+
+        using var response = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Head_AgreesWithGet()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream1-00001.m4s";
+        await UploadAsync(path, TestPaths.Payload(5000, 1));
+
+        using var head = await _origin.Delivery.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(5000, head.Content.Headers.ContentLength);
+        Assert.Equal("video/iso.segment", head.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Get_WhenUploadAborts_FailsInsteadOfEndingCleanly()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00002.m4s";
+        var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync(TestPaths.Payload(4000, 1), Cancellation);
+        await using var viewer = await StreamingViewer.OpenAsync(_origin.Delivery, path, Cancellation);
+        await viewer.WaitForBytesAsync(4000, Cancellation);
+
+        await upload.AbortAsync();
+
+        Assert.False(await viewer.WaitForEndAsync(Cancellation));
+        // Nothing partial is served as complete afterwards either.
+        using var after = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_DuringReupload_ReceivesOnlyTheNewVersion()
+    {
+        var path = $"/{TestPaths.Channel()}/out.mpd";
+        var first = TestPaths.Payload(3000, 1);
+        await UploadAsync(path, first);
+
+        var second = TestPaths.Payload(6000, 2);
+        await using var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync(second[..2000], Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Uploading, Size: 2000 }, Cancellation);
+        await using var viewer = await StreamingViewer.OpenAsync(_origin.Delivery, path, Cancellation);
+        await viewer.WaitForBytesAsync(2000, Cancellation);
+        await upload.SendAsync(second[2000..], Cancellation);
+        using var answer = await upload.CompleteAsync(Cancellation);
+
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+        Assert.Equal(second, viewer.Received);
+    }
+
+    [Fact]
+    public async Task Get_ViewerOfOldVersion_KeepsItWhileANewOneUploads()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00003.m4s";
+        var first = TestPaths.Payload(8000, 1);
+        await using var firstUpload = PacedUpload.Start(_origin.Ingest, path);
+        await firstUpload.SendAsync(first[..4000], Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta is { Size: 4000 }, Cancellation);
+        await using var viewer = await StreamingViewer.OpenAsync(_origin.Delivery, path, Cancellation);
+        await viewer.WaitForBytesAsync(4000, Cancellation);
+
+        // An encoder restart begins the same name again while the first upload still runs.
+        var second = TestPaths.Payload(8000, 2);
+        await UploadAsync(path, second);
+        await firstUpload.SendAsync(first[4000..], Cancellation);
+        (await firstUpload.CompleteAsync(Cancellation)).Dispose();
+
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+        Assert.Equal(first, viewer.Received);
+        Assert.Equal(second, await _origin.Delivery.GetByteArrayAsync(new Uri(path, UriKind.Relative), Cancellation));
+    }
+
+    [Fact]
+    public async Task Get_AfterAbortedReupload_ReturnsThePreviousCompleteVersion()
+    {
+        var path = $"/{TestPaths.Channel()}/out.mpd";
+        var first = TestPaths.Payload(3000, 1);
+        await UploadAsync(path, first);
+
+        var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync(TestPaths.Payload(1000, 2), Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Uploading }, Cancellation);
+        await upload.AbortAsync();
+
+        await _origin.WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Complete }, Cancellation);
+        Assert.Equal(first, await _origin.Delivery.GetByteArrayAsync(new Uri(path, UriKind.Relative), Cancellation));
+    }
+
+    [Fact]
+    public async Task Get_BeforeUploadStarts_ReceivesTheObjectOnceItStarts()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00004.m4s";
+        var body = TestPaths.Payload(10_000, 4);
+        var early = _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Cancellation);
+        await WaitUntilAsync(() => Task.FromResult(_origin.DeliveryServices.GetRequiredService<Feeds.UploadStartSignals>().Count > 0));
+        Assert.False(early.IsCompleted);
+
+        await using var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync(body[..5000], Cancellation);
+        using var response = await early.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await upload.SendAsync(body[5000..], Cancellation);
+        (await upload.CompleteAsync(Cancellation)).Dispose();
+
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Get_NeverUploaded_Is404NoStoreAfterTheWait()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-99999.m4s";
+        var started = DateTime.UtcNow;
+
+        using var response = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        // It held the request for the early-request wait rather than answering at once.
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(2.5));
+    }
+
+    [Theory]
+    [InlineData("/live/%2e%2e/secret.m4s")]
+    [InlineData("/live/../secret.m4s")]
+    [InlineData("/live//x.m4s")]
+    [InlineData("/live/a%2Fb.m4s")]
+    public async Task Get_MalformedPath_Is400(string path)
+    {
+        Assert.Equal(400, await RawHttp.SendAsync(_origin.DeliveryUri, $"GET {path} HTTP/1.1", null, Cancellation));
+    }
+
+    [Fact]
+    public async Task Get_FiftyViewersOfOneUpload_AllReceiveIdenticalCompleteBytes()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00005.m4s";
+        var pieces = Enumerable.Range(0, 10).Select(i => TestPaths.Payload(20_000, 100 + i)).ToArray();
+        await using var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync(pieces[0], Cancellation);
+
+        var viewers = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(_ => StreamingViewer.OpenAsync(_origin.Delivery, path, Cancellation)));
+        try
+        {
+            foreach (var piece in pieces.Skip(1))
+            {
+                await upload.SendAsync(piece, Cancellation);
+            }
+
+            (await upload.CompleteAsync(Cancellation)).Dispose();
+            var expected = pieces.SelectMany(p => p).ToArray();
+            foreach (var viewer in viewers)
+            {
+                Assert.True(await viewer.WaitForEndAsync(Cancellation));
+                Assert.Equal(expected, viewer.Received);
+            }
+        }
+        finally
+        {
+            foreach (var viewer in viewers)
+            {
+                await viewer.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task UploadAsync(string path, byte[] body)
+    {
+        using var response = await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent(body), Cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"upload of {path}: {response.StatusCode}");
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+namespace CmafOrigin.TestSupport;
+
+/// <summary>
+/// A player reading one object as it arrives: records every read, so a test can wait for a
+/// number of bytes and then check what came, in which order, and how the response ended.
+/// </summary>
+public sealed class StreamingViewer : IAsyncDisposable
+{
+    private readonly MemoryStream _received = new();
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _reading = Task.CompletedTask;
+
+    private StreamingViewer(HttpResponseMessage response) => Response = response;
+
+    public HttpResponseMessage Response { get; }
+
+    /// <summary>Reads that returned bytes: how many pieces the body arrived in.</summary>
+    public int Reads { get; private set; }
+
+    /// <summary>Null while reading; then true when the body ended cleanly, false when the connection failed.</summary>
+    public bool? EndedCleanly { get; private set; }
+
+    /// <summary>Opens a GET of <paramref name="path"/> and starts reading its body in the background.</summary>
+    public static async Task<StreamingViewer> OpenAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
+        var viewer = new StreamingViewer(response);
+        viewer._reading = viewer.ReadAsync();
+        return viewer;
+    }
+
+    public byte[] Received
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> bytes arrived (or the body ended).</summary>
+    public async Task WaitForBytesAsync(int count, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task progress;
+            lock (_gate)
+            {
+                if (_received.Length >= count || EndedCleanly is not null)
+                {
+                    return;
+                }
+
+                progress = _progress.Task;
+            }
+
+            await progress.WaitAsync(deadline.Token);
+        }
+    }
+
+    /// <summary>Waits for the body to end; true when it ended cleanly.</summary>
+    public async Task<bool> WaitForEndAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        await _reading.WaitAsync(timeout ?? TimeSpan.FromSeconds(30), cancellationToken);
+        return EndedCleanly!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Response.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        bool clean;
+        try
+        {
+            await using var body = await Response.Content.ReadAsStreamAsync(_stop.Token);
+            while (true)
+            {
+                var read = await body.ReadAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    clean = true;
+                    break;
+                }
+
+                lock (_gate)
+                {
+                    _received.Write(buffer, 0, read);
+                    Reads++;
+                    Signal();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            clean = false;
+        }
+
+        lock (_gate)
+        {
+            EndedCleanly = clean;
+            Signal();
+        }
+    }
+
+    private void Signal()
+    {
+        var progress = _progress;
+        _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        progress.TrySetResult();
+    }
+}
