@@ -112,6 +112,8 @@ internal sealed class UploadReceiver(
             UploadLog.StorageFailed(logger, ex, path.Value);
         }
 
+        // The rest of the body is of no use: close rather than let Kestrel drain an upload that may never end.
+        context.Response.Headers.Connection = "close";
         return outcome switch
         {
             UploadOutcome.TooLarge => IngestProblems.Problem(context, StatusCodes.Status413PayloadTooLarge,

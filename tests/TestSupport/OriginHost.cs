@@ -1,3 +1,4 @@
+using System.Net;
 using CmafOrigin.Contracts.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -118,7 +119,8 @@ public sealed class OriginHost : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
         });
-        factory.UseKestrel(0);
+        // An explicit listener overrides the "Urls" of appsettings.json: a free loopback port per host.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         return factory;
     }
 
