@@ -114,6 +114,8 @@ public sealed class OriginHost : IAsyncDisposable
             builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
             builder.UseSetting("Storage:KeyPrefix", keyPrefix);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            // Kestrel warns that the explicit test listener overrides the configured URLs; expected here.
+            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel", "Error");
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 builder.UseSetting(key, value);

@@ -180,7 +180,7 @@ public sealed class ObjectResponderTests(OriginFixture fixture) : IClassFixture<
         var path = $"/{TestPaths.Channel()}/chunk-stream0-00004.m4s";
         var body = TestPaths.Payload(10_000, 4);
         var early = _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Cancellation);
-        await WaitUntilAsync(() => Task.FromResult(_origin.DeliveryServices.GetRequiredService<Feeds.UploadStartSignals>().Count > 0));
+        await WaitUntilAsync(() => Task.FromResult(_origin.DeliveryServices.GetRequiredService<Delivery.Feeds.UploadStartSignals>().Count > 0));
         Assert.False(early.IsCompleted);
 
         await using var upload = PacedUpload.Start(_origin.Ingest, path);
