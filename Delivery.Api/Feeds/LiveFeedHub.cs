@@ -87,7 +87,7 @@ internal sealed class LiveFeedHub(
                     _subscribed.TrySetResult();
                     await Task.Delay(Timeout.Infinite, stoppingToken);
                 }
-                catch (RedisException ex)
+                catch (Exception ex) when (ex.IsStorageFailure())
                 {
                     FeedLog.SubscribeFailed(_logger, ex);
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);

@@ -1,3 +1,4 @@
+using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Storage;
 using StackExchange.Redis;
 
@@ -109,7 +110,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex.IsStorageFailure())
         {
             FeedLog.ReadFailed(_logger, ex, Version.Path.Value, Version.Version);
             Finish(FeedState.Aborted, "storage failed");

@@ -5,7 +5,6 @@ using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace CmafOrigin.Delivery.Viewers;
 
@@ -73,7 +72,7 @@ internal sealed class ObjectResponder(
                     break;
             }
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex.IsStorageFailure())
         {
             ViewerLog.StorageFailed(logger, ex, path.Value);
             if (context.Response.HasStarted)

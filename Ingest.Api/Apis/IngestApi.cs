@@ -1,8 +1,8 @@
 using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Uploads;
 using Microsoft.AspNetCore.Http.Features;
-using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Apis;
 
@@ -34,7 +34,7 @@ internal static class IngestApi
                 return TypedResults.Problem(detail: "nothing is stored at this path", statusCode: StatusCodes.Status404NotFound);
             }
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex.IsStorageFailure())
         {
             UploadLog.StorageFailed(logger, ex, path.Value);
             return IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable, "storage is unavailable", logger);

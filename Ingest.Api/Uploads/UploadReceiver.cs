@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Uploads;
 
@@ -69,7 +69,7 @@ internal sealed class UploadReceiver(
         {
             upload = await store.BeginAsync(path, contentType, Activity.Current?.Id);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex.IsStorageFailure())
         {
             UploadLog.StorageFailed(logger, ex, path.Value);
             return IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable, "storage is unavailable", logger);
@@ -87,7 +87,7 @@ internal sealed class UploadReceiver(
             {
                 outcome = await store.CompleteAsync(upload) ? UploadOutcome.Completed : UploadOutcome.Deleted;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex.IsStorageFailure())
             {
                 UploadLog.StorageFailed(logger, ex, path.Value);
                 outcome = UploadOutcome.StorageFailed;
@@ -106,7 +106,7 @@ internal sealed class UploadReceiver(
         {
             await store.AbortAsync(upload, outcome.ToString());
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex.IsStorageFailure())
         {
             // The version's keys expire on their own; viewers time out on the missing stream.
             UploadLog.StorageFailed(logger, ex, path.Value);
@@ -205,7 +205,7 @@ internal sealed class UploadReceiver(
                     return UploadOutcome.Deleted;
                 }
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex.IsStorageFailure())
             {
                 UploadLog.StorageFailed(logger, ex, upload.Path.Value);
                 return UploadOutcome.StorageFailed;
