@@ -1,0 +1,79 @@
+namespace CmafOrigin.AppHost.Tests;
+
+public sealed class AppHostOptionsTests
+{
+    [Fact]
+    public void TryParse_NoArguments_StartsOwnRedisOnTheDefaultPorts()
+    {
+        Assert.True(AppHostOptions.TryParse([], out var options, out _));
+
+        Assert.Null(options.Redis);
+        Assert.Equal(5000, options.IngestPort);
+        Assert.Equal(5001, options.DeliveryPort);
+        Assert.False(options.Demo);
+        Assert.False(options.Help);
+    }
+
+    [Fact]
+    public void TryParse_EveryOption_IsRead()
+    {
+        Assert.True(AppHostOptions.TryParse(
+            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--demo"],
+            out var options,
+            out _));
+
+        Assert.Equal("10.0.0.1:6380,password=x", options.Redis);
+        Assert.Equal(6000, options.IngestPort);
+        Assert.Equal(6001, options.DeliveryPort);
+        Assert.True(options.Demo);
+    }
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("--help")]
+    public void TryParse_Help_AsksForUsage(string argument)
+    {
+        Assert.True(AppHostOptions.TryParse([argument], out var options, out _));
+
+        Assert.True(options.Help);
+    }
+
+    [Theory]
+    [InlineData("--ingest-port", "0")]
+    [InlineData("--ingest-port", "65536")]
+    [InlineData("--delivery-port", "http")]
+    [InlineData("--delivery-port", "-1")]
+    public void TryParse_PortOutOfRange_IsAnError(string option, string value)
+    {
+        Assert.False(AppHostOptions.TryParse([option, value], out _, out var error));
+
+        Assert.Contains(option, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--redis")]
+    [InlineData("--ingest-port")]
+    [InlineData("--redis=")]
+    public void TryParse_OptionWithoutValue_IsAnError(string argument)
+    {
+        Assert.False(AppHostOptions.TryParse([argument], out _, out var error));
+
+        Assert.Contains("needs a value", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_UnknownOption_IsAnError()
+    {
+        Assert.False(AppHostOptions.TryParse(["--verbose"], out _, out var error));
+
+        Assert.Equal("unknown option '--verbose'", error);
+    }
+
+    [Fact]
+    public void TryParse_SamePortForBothServices_IsAnError()
+    {
+        Assert.False(AppHostOptions.TryParse(["--ingest-port", "7000", "--delivery-port", "7000"], out _, out var error));
+
+        Assert.Contains("7000", error, StringComparison.Ordinal);
+    }
+}
