@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CmafOrigin.TestSupport;
 
 /// <summary>
@@ -9,15 +11,37 @@ public sealed class StreamingViewer : IAsyncDisposable
     private readonly MemoryStream _received = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<ViewerRead> _log = [];
+    private readonly Stopwatch _sinceRequest;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _reading = Task.CompletedTask;
 
-    private StreamingViewer(HttpResponseMessage response) => Response = response;
+    private StreamingViewer(HttpResponseMessage response, DateTimeOffset requestedAt, Stopwatch sinceRequest)
+    {
+        Response = response;
+        RequestedAt = requestedAt;
+        _sinceRequest = sinceRequest;
+    }
 
     public HttpResponseMessage Response { get; }
 
     /// <summary>Reads that returned bytes: how many pieces the body arrived in.</summary>
     public int Reads { get; private set; }
+
+    /// <summary>When the GET was sent (wall clock, comparable with the times Ingest stores on Redis).</summary>
+    public DateTimeOffset RequestedAt { get; }
+
+    /// <summary>Every read that returned bytes, in order, with when it returned: how the body was spread over time.</summary>
+    public IReadOnlyList<ViewerRead> ReadLog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _log];
+            }
+        }
+    }
 
     /// <summary>Null while reading; then true when the body ended cleanly, false when the connection failed.</summary>
     public bool? EndedCleanly { get; private set; }
@@ -25,9 +49,11 @@ public sealed class StreamingViewer : IAsyncDisposable
     /// <summary>Opens a GET of <paramref name="path"/> and starts reading its body in the background.</summary>
     public static async Task<StreamingViewer> OpenAsync(HttpClient client, string path, CancellationToken cancellationToken)
     {
+        var requestedAt = DateTimeOffset.UtcNow;
+        var sinceRequest = Stopwatch.StartNew();
         var response = await client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
             .WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
-        var viewer = new StreamingViewer(response);
+        var viewer = new StreamingViewer(response, requestedAt, sinceRequest);
         viewer._reading = viewer.ReadAsync();
         return viewer;
     }
@@ -96,10 +122,13 @@ public sealed class StreamingViewer : IAsyncDisposable
                     break;
                 }
 
+                var elapsed = _sinceRequest.Elapsed;
+                var at = DateTimeOffset.UtcNow;
                 lock (_gate)
                 {
                     _received.Write(buffer, 0, read);
                     Reads++;
+                    _log.Add(new ViewerRead(elapsed, at, read));
                     Signal();
                 }
             }

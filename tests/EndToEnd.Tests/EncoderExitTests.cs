@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using CmafOrigin.Contracts.Storage;
+using CmafOrigin.TestSupport;
+
+namespace CmafOrigin.EndToEnd.Tests;
+
+/// <summary>What a real encoder leaves on the origin when its stream ends.</summary>
+public sealed class EncoderExitTests(RedisServer redis)
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+    private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
+
+    [Fact]
+    public async Task EncoderExit_RemoveAtExitDeletes_LeaveNothingOnRedis()
+    {
+        // ffmpeg 5.1 closes its sockets at exit without reading the last responses, so the kernel resets
+        // them and its last uploads (the final segments, a last manifest PUT, a segment it just opened)
+        // lose their terminating chunk. Ingest rightly aborts those, and an aborted version's remains stay
+        // for Ingest:AbortedRetention (10 s by default) whatever DELETEs follow. A short retention keeps
+        // this test about the DELETEs: a completed object they missed would stay for minutes.
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?>
+        {
+            ["Ingest:AbortedRetention"] = "00:00:02",
+        });
+        var channel = TestPaths.Channel();
+        // The sources end after 8 s; ffmpeg then finishes the stream and DELETEs everything (-remove_at_exit 1).
+        await using var encoder = FfmpegEncoder.Start(
+            origin.IngestUri, channel, new Uri(origin.DeliveryUri, "/time"),
+            FfmpegEncoderSettings.Default with { Duration = TimeSpan.FromSeconds(8) });
+
+        // While it runs, the channel's objects are on Redis (so the emptiness below means something).
+        using (var running = CancellationTokenSource.CreateLinkedTokenSource(Cancellation))
+        {
+            running.CancelAfter(TimeSpan.FromSeconds(30));
+            while (await origin.CurrentMetaAsync(encoder.SegmentPath(0, 2)) is null)
+            {
+                Assert.False(encoder.Process.HasExited, $"the encoder exited early.\n{encoder.Process.Describe()}");
+                await Task.Delay(50, running.Token);
+            }
+        }
+
+        var whileRunning = await origin.StoredKeysAsync(channel);
+        Assert.Contains(whileRunning, key => key.EndsWith(":out.mpd:current", StringComparison.Ordinal));
+        Assert.Contains(whileRunning, key => key.EndsWith(":init-stream0.m4s:current", StringComparison.Ordinal));
+        Assert.Contains(whileRunning, key => key.EndsWith(":chunk-stream0-00001.m4s:current", StringComparison.Ordinal));
+
+        var exitCode = await encoder.Process.WaitForExitAsync(TimeSpan.FromSeconds(40), Cancellation);
+        Assert.True(exitCode == 0, $"the encoder failed.\n{encoder.Process.Describe()}");
+
+        // ffmpeg does not wait for the answers to its DELETEs, so Ingest may still be working through them.
+        var atExit = await DescribeAsync(origin, await origin.StoredKeysAsync(channel));
+        var left = await origin.StoredKeysAsync(channel);
+        var waited = Stopwatch.StartNew();
+        while (left.Count > 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100, Cancellation);
+            left = await origin.StoredKeysAsync(channel);
+        }
+
+        Output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{whileRunning.Count} keys while running; at exit {atExit.Count}: {string.Join(", ", atExit)}; " +
+            $"{left.Count} left {waited.Elapsed.TotalMilliseconds:0} ms after the encoder exited"));
+        Assert.True(left.Count == 0,
+            $"keys left on Redis after the encoder removed its stream:\n{string.Join('\n', await DescribeAsync(origin, left))}\n{encoder.Process.Describe()}");
+    }
+
+    /// <summary>Each key with the state of its version, e.g. <c>out.mpd:1a2b…:meta (aborted)</c>.</summary>
+    private static async Task<IReadOnlyList<string>> DescribeAsync(OriginHost origin, IReadOnlyList<string> keys)
+    {
+        var db = origin.Redis.Connection.GetDatabase();
+        var described = new List<string>();
+        foreach (var key in keys)
+        {
+            var name = key[(key.IndexOf('}', StringComparison.Ordinal) + 2)..];
+            var state = key.EndsWith(":meta", StringComparison.Ordinal)
+                ? $" ({(string?)await db.HashGetAsync(key, ObjectFields.State) ?? "gone"})"
+                : string.Empty;
+            described.Add(name + state);
+        }
+
+        return described;
+    }
+}

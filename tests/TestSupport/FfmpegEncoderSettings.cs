@@ -1,0 +1,19 @@
+namespace CmafOrigin.TestSupport;
+
+/// <summary>What <see cref="FfmpegEncoder"/> encodes.</summary>
+public sealed record FfmpegEncoderSettings
+{
+    /// <summary>Two small video renditions and one audio track, 2 minutes at most: light enough for a shared 2-core machine.</summary>
+    public static FfmpegEncoderSettings Default { get; } = new();
+
+    /// <summary>Video renditions, largest first (the test source is drawn at the first one's size).</summary>
+    public IReadOnlyList<VideoRendition> Video { get; init; } = [new(640, 360, 800), new(426, 240, 400)];
+
+    public int FrameRate { get; init; } = 30;
+
+    /// <summary>How long the sources run; ffmpeg ends by itself after this (and removes what it published).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>x264 threads per rendition; few, since tests run in parallel on a small machine.</summary>
+    public int EncoderThreads { get; init; } = 1;
+}
