@@ -30,11 +30,12 @@ internal sealed class ObjectStore(
         var now = time.GetUtcNow();
         var version = VersionIds.New(now);
         var current = keys.Current(path);
+        var versions = keys.Versions(path);
         var meta = keys.Meta(path, version);
 
         var previous = (string?)await Database.ScriptEvaluateAsync(
             ObjectScripts.Begin,
-            [current, meta],
+            [current, meta, versions],
             [version, contentType, now.ToUnixTimeMilliseconds(), Milliseconds(_options.UploadingTtl), traceParent ?? string.Empty,
              keys.Events.ToString(), Event(path, version, ObjectEventKind.Started)]);
 
@@ -44,8 +45,8 @@ internal sealed class ObjectStore(
             path,
             version,
             previous,
-            chunkKeys: [meta, chunks, current],
-            abortKeys: [meta, chunks, current, previousMeta],
+            chunkKeys: [meta, chunks, current, versions],
+            abortKeys: [meta, chunks, current, versions, previousMeta],
             chunkEvent: Event(path, version, ObjectEventKind.Chunk));
     }
 
@@ -89,27 +90,39 @@ internal sealed class ObjectStore(
              Milliseconds(_options.AbortedRetention), reason,
              keys.Events.ToString(), Event(upload.Path, upload.Version, ObjectEventKind.Aborted)]);
 
-    /// <summary>Removes every version of the object at <paramref name="path"/>; false when there was none.</summary>
+    /// <summary>Removes every version of the object at <paramref name="path"/>, aborted ones included; false when there was none.</summary>
     public async Task<bool> DeleteAsync(ObjectPath path)
     {
         var db = Database;
-        var version = (string?)await db.StringGetDeleteAsync(keys.Current(path));
-        if (version is null)
+        var current = keys.Current(path);
+        var versionsKey = keys.Versions(path);
+
+        // List (both reads pipelined), then delete exactly what was listed in one atomic script
+        // with every key declared.
+        var listing = db.SortedSetRangeByRankAsync(versionsKey);
+        var currentVersion = await db.StringGetAsync(current);
+        var versions = (await listing).Append(currentVersion)
+            .Where(v => !v.IsNullOrEmpty)
+            .Select(v => (string)v!)
+            .Distinct()
+            .ToList();
+        if (versions.Count == 0)
         {
             return false;
         }
 
-        // Walk the chain of versions this one replaced; each is deleted on its own, so a long
-        // chain never holds Redis in one script. The bound guards against a corrupt cycle.
-        for (var hops = 0; version is not null && hops < 1024; hops++)
+        var scriptKeys = new List<RedisKey>(2 + (2 * versions.Count)) { current, versionsKey };
+        foreach (var version in versions)
         {
-            version = (string?)await db.ScriptEvaluateAsync(
-                ObjectScripts.DeleteVersion,
-                [keys.Meta(path, version), keys.Chunks(path, version)]);
+            scriptKeys.Add(keys.Meta(path, version));
+            scriptKeys.Add(keys.Chunks(path, version));
         }
 
-        await db.PublishAsync(keys.Events, Event(path, string.Empty, ObjectEventKind.Deleted));
-        return true;
+        var removed = (long)await db.ScriptEvaluateAsync(
+            ObjectScripts.Delete,
+            [.. scriptKeys],
+            [.. versions.Select(v => (RedisValue)v), keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted)]);
+        return removed > 0;
     }
 
     private static byte[] Event(ObjectPath path, string version, ObjectEventKind kind) =>

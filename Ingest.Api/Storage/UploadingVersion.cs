@@ -28,10 +28,10 @@ internal sealed class UploadingVersion(
     /// <summary>Pieces stored so far.</summary>
     public int Chunks { get; set; }
 
-    /// <summary>meta, chunks, current: the keys of append and complete.</summary>
+    /// <summary>meta, chunks, current, versions: the keys of append and complete.</summary>
     internal RedisKey[] ChunkKeys { get; } = chunkKeys;
 
-    /// <summary>meta, chunks, current, previous meta: the keys of abort.</summary>
+    /// <summary>meta, chunks, current, versions, previous meta: the keys of abort.</summary>
     internal RedisKey[] AbortKeys { get; } = abortKeys;
 
     internal byte[] ChunkEvent { get; } = chunkEvent;

@@ -10,6 +10,7 @@ namespace CmafOrigin.Contracts.Storage;
 /// <remarks>
 /// <code>
 /// {prefix}:{live/demo}:out.mpd:current           string  id of the current version
+/// {prefix}:{live/demo}:out.mpd:versions          zset    every version still stored, scored by its expiry (Unix ms)
 /// {prefix}:{live/demo}:out.mpd:{version}:meta    hash    type, state, size, chunks, timestamps, prev, trace
 /// {prefix}:{live/demo}:out.mpd:{version}:chunks  stream  one entry per received piece, then an end or abort marker
 /// {prefix}:events                                pub/sub ObjectEvent wake-ups for every object
@@ -23,6 +24,8 @@ public sealed class ObjectKeys(string prefix)
     public RedisChannel Events { get; } = RedisChannel.Literal($"{prefix}:events");
 
     public RedisKey Current(ObjectPath path) => $"{Base(path)}:current";
+
+    public RedisKey Versions(ObjectPath path) => $"{Base(path)}:versions";
 
     public RedisKey Meta(ObjectPath path, string version) => $"{Base(path)}:{version}:meta";
 

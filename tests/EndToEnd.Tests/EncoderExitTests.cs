@@ -15,10 +15,10 @@ public sealed class EncoderExitTests(RedisServer redis)
     public async Task EncoderExit_RemoveAtExitDeletes_LeaveNothingOnRedis()
     {
         // ffmpeg 5.1 closes its sockets at exit without reading the last responses, so the kernel resets
-        // them and its last uploads (the final segments, a last manifest PUT, a segment it just opened)
-        // lose their terminating chunk. Ingest rightly aborts those, and an aborted version's remains stay
-        // for Ingest:AbortedRetention (10 s by default) whatever DELETEs follow. A short retention keeps
-        // this test about the DELETEs: a completed object they missed would stay for minutes.
+        // them and its last uploads lose their terminating chunk: Ingest rightly aborts those. DELETE
+        // removes aborted versions too, but ffmpeg sends one last manifest PUT after its DELETE of the
+        // manifest, and that aborted upload stays for Ingest:AbortedRetention (10 s by default). A short
+        // retention keeps this test about the DELETEs: a completed object they missed would stay for minutes.
         await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?>
         {
             ["Ingest:AbortedRetention"] = "00:00:02",

@@ -31,6 +31,42 @@ public sealed class IngestApiTests(OriginFixture fixture) : IClassFixture<Origin
     }
 
     [Fact]
+    public async Task Delete_AfterAbortedUploads_RemovesTheirRemainsToo()
+    {
+        var channel = TestPaths.Channel();
+        var path = $"/{channel}/out.mpd";
+        (await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1]), Cancellation)).Dispose();
+        var aborted = PacedUpload.Start(_origin.Ingest, path);
+        await aborted.SendAsync([2, 2], Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta?.Size == 2, Cancellation);
+        await aborted.AbortAsync();
+        await _origin.WaitForCurrentAsync(path, meta => meta?.Size == 1, Cancellation);
+
+        using var response = await _origin.Ingest.DeleteAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await _origin.StoredKeysAsync(channel));
+    }
+
+    [Fact]
+    public async Task Delete_OnlyAnAbortedUploadThere_RemovesIt()
+    {
+        var channel = TestPaths.Channel();
+        var path = $"/{channel}/chunk-stream0-00009.m4s";
+        var aborted = PacedUpload.Start(_origin.Ingest, path);
+        await aborted.SendAsync([1, 2, 3], Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta?.Size == 3, Cancellation);
+        await aborted.AbortAsync();
+        await _origin.WaitForCurrentAsync(path, meta => meta is null, Cancellation);
+        Assert.NotEmpty(await _origin.StoredKeysAsync(channel));
+
+        using var response = await _origin.Ingest.DeleteAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await _origin.StoredKeysAsync(channel));
+    }
+
+    [Fact]
     public async Task Delete_NothingThere_Is404()
     {
         using var response = await _origin.Ingest.DeleteAsync(new Uri($"/{TestPaths.Channel()}/gone.m4s", UriKind.Relative), Cancellation);
