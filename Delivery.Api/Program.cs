@@ -17,6 +17,7 @@ public sealed class Program
         var app = builder.Build();
 
         app.MapDefaultEndpoints();
+        app.MapTimeApi();
         app.MapDeliveryApi();
 
         app.Run();

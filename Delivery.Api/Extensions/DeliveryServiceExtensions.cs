@@ -17,6 +17,7 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         builder.Services.AddProblemDetails();
 
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton<ObjectReader>();
         builder.Services.AddSingleton<UploadStartSignals>();
