@@ -93,6 +93,19 @@ public sealed class OriginHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Uploads <paramref name="piece"/> to <paramref name="path"/> and drops the connection once Ingest has
+    /// stored it, as a crashing encoder would; returns when the abort is recorded.
+    /// </summary>
+    public async Task UploadThenDropAsync(string path, byte[] piece, CancellationToken cancellationToken)
+    {
+        await using var upload = PacedUpload.Start(Ingest, path);
+        await upload.SendAsync(piece, cancellationToken);
+        await WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Uploading } && meta.Size == piece.Length, cancellationToken);
+        await upload.AbortAsync();
+        await WaitForCurrentAsync(path, meta => meta is not { State: ObjectState.Uploading }, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Ingest.Dispose();

@@ -36,11 +36,7 @@ public sealed class IngestApiTests(OriginFixture fixture) : IClassFixture<Origin
         var channel = TestPaths.Channel();
         var path = $"/{channel}/out.mpd";
         (await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1]), Cancellation)).Dispose();
-        var aborted = PacedUpload.Start(_origin.Ingest, path);
-        await aborted.SendAsync([2, 2], Cancellation);
-        await _origin.WaitForCurrentAsync(path, meta => meta?.Size == 2, Cancellation);
-        await aborted.AbortAsync();
-        await _origin.WaitForCurrentAsync(path, meta => meta?.Size == 1, Cancellation);
+        await _origin.UploadThenDropAsync(path, [2, 2], Cancellation);
 
         using var response = await _origin.Ingest.DeleteAsync(new Uri(path, UriKind.Relative), Cancellation);
 
@@ -53,11 +49,7 @@ public sealed class IngestApiTests(OriginFixture fixture) : IClassFixture<Origin
     {
         var channel = TestPaths.Channel();
         var path = $"/{channel}/chunk-stream0-00009.m4s";
-        var aborted = PacedUpload.Start(_origin.Ingest, path);
-        await aborted.SendAsync([1, 2, 3], Cancellation);
-        await _origin.WaitForCurrentAsync(path, meta => meta?.Size == 3, Cancellation);
-        await aborted.AbortAsync();
-        await _origin.WaitForCurrentAsync(path, meta => meta is null, Cancellation);
+        await _origin.UploadThenDropAsync(path, [1, 2, 3], Cancellation);
         Assert.NotEmpty(await _origin.StoredKeysAsync(channel));
 
         using var response = await _origin.Ingest.DeleteAsync(new Uri(path, UriKind.Relative), Cancellation);

@@ -27,10 +27,7 @@ public sealed class ObjectStoreTests(RedisServer redis)
     {
         await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?> { ["Ingest:AbortedRetention"] = "00:00:01" });
         var channel = TestPaths.Channel();
-        var upload = PacedUpload.Start(origin.Ingest, $"/{channel}/chunk-stream0-00001.m4s");
-        await upload.SendAsync([1, 2, 3], Cancellation);
-        await origin.WaitForCurrentAsync($"/{channel}/chunk-stream0-00001.m4s", meta => meta?.Size == 3, Cancellation);
-        await upload.AbortAsync();
+        await origin.UploadThenDropAsync($"/{channel}/chunk-stream0-00001.m4s", [1, 2, 3], Cancellation);
 
         await WaitUntilEmptyAsync(origin, channel, TimeSpan.FromSeconds(10));
     }
