@@ -18,6 +18,7 @@ public sealed class Program
 
         app.MapDefaultEndpoints();
         app.MapTimeApi();
+        app.MapManifestsApi();
         app.MapDeliveryApi();
 
         app.Run();

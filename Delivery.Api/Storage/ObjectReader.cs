@@ -52,12 +52,24 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
         return null;
     }
 
+    /// <summary>The manifest most recently replaced by its encoder, or null when none is on the air.</summary>
+    public async Task<LiveManifest?> LatestManifestAsync()
+    {
+        var latest = await Database.SortedSetRangeByRankWithScoresAsync(keys.Manifests, 0, 0, Order.Descending);
+        return latest.Length == 0
+            ? null
+            : new LiveManifest(latest[0].Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)latest[0].Score));
+    }
+
     /// <summary>Entries of a version's chunk stream after <paramref name="afterId"/> (non-blocking XREAD).</summary>
     public Task<StreamEntry[]> ReadAfterAsync(RedisKey chunks, RedisValue afterId, int count) =>
         Database.StreamReadAsync(chunks, afterId, count);
 
     public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
 }
+
+/// <summary>A manifest on the air: its path (no leading slash) and when it was last replaced.</summary>
+internal sealed record LiveManifest(string Path, DateTimeOffset UpdatedAt);
 
 /// <summary>The bytes of a completed version, as the pieces they were uploaded in.</summary>
 internal sealed record CompletedObject(IReadOnlyList<ReadOnlyMemory<byte>> Pieces, long Size);

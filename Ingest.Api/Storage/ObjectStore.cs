@@ -18,6 +18,7 @@ namespace CmafOrigin.Ingest.Storage;
 internal sealed class ObjectStore(
     IConnectionMultiplexer redis,
     ObjectKeys keys,
+    ManifestIndex manifests,
     IOptions<IngestOptions> options,
     TimeProvider time)
 {
@@ -73,11 +74,17 @@ internal sealed class ObjectStore(
     /// <summary>Writes the end marker; false when the version stopped uploading (deleted meanwhile).</summary>
     public async Task<bool> CompleteAsync(UploadingVersion upload)
     {
+        var now = time.GetUtcNow();
         var completed = (long)await Database.ScriptEvaluateAsync(
             ObjectScripts.Complete,
             upload.ChunkKeys,
-            [upload.Version, time.GetUtcNow().ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
+            [upload.Version, now.ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
              keys.Events.ToString(), Event(upload.Path, upload.Version, ObjectEventKind.Completed)]);
+        if (completed == 1 && ManifestIndex.Indexes(upload.Path))
+        {
+            await manifests.RecordAsync(upload.Path, now);
+        }
+
         return completed == 1;
     }
 
@@ -122,6 +129,11 @@ internal sealed class ObjectStore(
             ObjectScripts.Delete,
             [.. scriptKeys],
             [.. versions.Select(v => (RedisValue)v), keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted)]);
+        if (ManifestIndex.Indexes(path))
+        {
+            await manifests.RemoveAsync(path);
+        }
+
         return removed > 0;
     }
 

@@ -14,6 +14,7 @@ namespace CmafOrigin.Contracts.Storage;
 /// {prefix}:{live/demo}:out.mpd:{version}:meta    hash    type, state, size, chunks, timestamps, prev, trace
 /// {prefix}:{live/demo}:out.mpd:{version}:chunks  stream  one entry per received piece, then an end or abort marker
 /// {prefix}:events                                pub/sub ObjectEvent wake-ups for every object
+/// {prefix}:manifests                             zset    manifest paths scored by their last completed upload (Unix ms)
 /// </code>
 /// Path characters never include ':' or braces, so keys are unambiguous.
 /// </remarks>
@@ -22,6 +23,9 @@ public sealed class ObjectKeys(string prefix)
     public string Prefix { get; } = prefix;
 
     public RedisChannel Events { get; } = RedisChannel.Literal($"{prefix}:events");
+
+    /// <summary>Every live manifest, by when it was last replaced: how a player finds what is on the air.</summary>
+    public RedisKey Manifests { get; } = $"{prefix}:manifests";
 
     public RedisKey Current(ObjectPath path) => $"{Base(path)}:current";
 
