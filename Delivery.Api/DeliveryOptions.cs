@@ -1,6 +1,8 @@
+using CmafOrigin.Delivery.Manifests;
+
 namespace CmafOrigin.Delivery;
 
-/// <summary>How Delivery waits and reads (section <c>Delivery</c>).</summary>
+/// <summary>How Delivery waits, reads and answers (section <c>Delivery</c>).</summary>
 public sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
@@ -17,4 +19,39 @@ public sealed class DeliveryOptions
     /// re-read is what notices. Per in-progress object, not per viewer.
     /// </summary>
     public TimeSpan FeedSafetyRecheck { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Memory for completed objects kept ready to serve, so a popular segment is read from Redis once.</summary>
+    public long CompletedCacheBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>What Delivery does to the UTCTiming of the manifests it serves.</summary>
+    public UtcTimingMode UtcTiming { get; set; } = UtcTimingMode.Replace;
+
+    public CorsSettings Cors { get; set; } = new();
+
+    public CacheControlSettings CacheControl { get; set; } = new();
+
+    public sealed class CorsSettings
+    {
+        /// <summary>Origins whose pages may play from this origin; empty (or "*") allows any.</summary>
+        public string[] AllowedOrigins { get; set; } = [];
+    }
+
+    /// <summary>Cache-Control per kind of answer; <c>{0}</c> is replaced by the seconds left in the object's retention.</summary>
+    public sealed class CacheControlSettings
+    {
+        /// <summary>Manifests and playlists are replaced every segment: never serve a stale one.</summary>
+        public string Manifest { get; set; } = "no-cache";
+
+        /// <summary>A completed segment never changes while it is retained.</summary>
+        public string Media { get; set; } = "public, max-age={0}, immutable";
+
+        /// <summary>
+        /// A segment still uploading. Its response is reset if the upload aborts, so a cache never keeps
+        /// a truncated copy; still, caches are told to revalidate unless configured otherwise.
+        /// </summary>
+        public string InProgress { get; set; } = "no-cache";
+
+        /// <summary>Nothing there yet: a CDN must not remember the 404 of a segment asked for a moment early.</summary>
+        public string NotFound { get; set; } = "no-store";
+    }
 }

@@ -1,5 +1,6 @@
 using CmafOrigin.Delivery.Apis;
 using CmafOrigin.Delivery.Extensions;
+using CmafOrigin.Delivery.Http;
 using CmafOrigin.ServiceDefaults;
 
 namespace CmafOrigin.Delivery;
@@ -16,6 +17,7 @@ public sealed class Program
 
         var app = builder.Build();
 
+        app.UseCrossOriginHeaders();
         app.MapDefaultEndpoints();
         app.MapTimeApi();
         app.MapManifestsApi();

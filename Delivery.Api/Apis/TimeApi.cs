@@ -18,8 +18,6 @@ internal static class TimeApi
             var now = time.GetUtcNow();
             var headers = context.Response.Headers;
             headers.CacheControl = "no-store";
-            headers.AccessControlAllowOrigin = "*";
-            headers.AccessControlExposeHeaders = "Date";
             headers.Date = now.ToString("R", CultureInfo.InvariantCulture);
             return TypedResults.Text(now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), "text/plain");
         });

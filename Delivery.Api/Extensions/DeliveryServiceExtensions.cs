@@ -1,5 +1,6 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
+using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Viewers;
 using CmafOrigin.ServiceDefaults;
@@ -20,6 +21,8 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton<ObjectReader>();
+        builder.Services.AddSingleton<CompletedObjectCache>();
+        builder.Services.AddSingleton<CachePolicy>();
         builder.Services.AddSingleton<UploadStartSignals>();
         builder.Services.AddSingleton<LiveFeedHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using StackExchange.Redis;
@@ -15,20 +16,25 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     public async Task<ObjectVersion?> ResolveAsync(ObjectPath path)
     {
         var version = (string?)await Database.StringGetAsync(keys.Current(path));
-        if (version is null)
-        {
-            return null;
-        }
+        return version is null ? null : await GetVersionAsync(path, version);
+    }
 
-        var meta = ObjectMeta.FromHash(await Database.HashGetAllAsync(keys.Meta(path, version)));
-        return meta is null ? null : new ObjectVersion(path, version, meta);
+    /// <summary>One version of the object at <paramref name="path"/>, or null when it is no longer stored.</summary>
+    public async Task<ObjectVersion?> GetVersionAsync(ObjectPath path, string version)
+    {
+        // Both in one round trip: the meta and how long the version is still retained.
+        var metaKey = keys.Meta(path, version);
+        var hash = Database.HashGetAllAsync(metaKey);
+        var timeToLive = await Database.KeyTimeToLiveAsync(metaKey);
+        var meta = ObjectMeta.FromHash(await hash);
+        return meta is null ? null : new ObjectVersion(path, version, meta, timeToLive ?? TimeSpan.Zero);
     }
 
     /// <summary>
     /// All pieces of a completed version, or null when they are no longer all there
     /// (expired or deleted since it was resolved, or not matching the size its end marker states).
     /// </summary>
-    public async Task<CompletedObject?> ReadCompletedAsync(ObjectVersion version)
+    public async Task<byte[]?> ReadCompletedAsync(ObjectVersion version)
     {
         var entries = await Database.StreamRangeAsync(keys.Chunks(version.Path, version.Version));
         var pieces = new List<ReadOnlyMemory<byte>>(entries.Length);
@@ -42,8 +48,8 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
                     pieces.Add(piece.Data);
                     size += piece.Data.Length;
                     break;
-                case ChunkEntryKind.End:
-                    return piece.EndSize == size ? new CompletedObject(pieces, size) : null;
+                case ChunkEntryKind.End when piece.EndSize == size:
+                    return Concatenate(pieces, size);
                 default:
                     return null;
             }
@@ -66,10 +72,27 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
         Database.StreamReadAsync(chunks, afterId, count);
 
     public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
+
+    private static byte[] Concatenate(List<ReadOnlyMemory<byte>> pieces, long size)
+    {
+        // One piece (a manifest, a small segment) is already a whole array: no copy.
+        if (pieces.Count == 1 && MemoryMarshal.TryGetArray(pieces[0], out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length)
+        {
+            return whole.Array;
+        }
+
+        var body = new byte[size];
+        var offset = 0;
+        foreach (var piece in pieces)
+        {
+            piece.Span.CopyTo(body.AsSpan(offset));
+            offset += piece.Length;
+        }
+
+        return body;
+    }
 }
 
 /// <summary>A manifest on the air: its path (no leading slash) and when it was last replaced.</summary>
 internal sealed record LiveManifest(string Path, DateTimeOffset UpdatedAt);
 
-/// <summary>The bytes of a completed version, as the pieces they were uploaded in.</summary>
-internal sealed record CompletedObject(IReadOnlyList<ReadOnlyMemory<byte>> Pieces, long Size);

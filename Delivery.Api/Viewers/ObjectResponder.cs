@@ -2,17 +2,22 @@ using System.Buffers;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
+using CmafOrigin.Delivery.Http;
+using CmafOrigin.Delivery.Manifests;
 using CmafOrigin.Delivery.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace CmafOrigin.Delivery.Viewers;
 
 /// <summary>Answers a viewer's GET or HEAD for an object.</summary>
 internal sealed class ObjectResponder(
     ObjectReader reader,
+    CompletedObjectCache completed,
     LiveFeedHub hub,
     UploadStartSignals startSignals,
+    CachePolicy cachePolicy,
     IOptions<DeliveryOptions> options,
     ILogger<ObjectResponder> logger)
 {
@@ -21,14 +26,15 @@ internal sealed class ObjectResponder(
     /// <remarks>
     /// 1. Parse the path from the raw target (nothing is decoded or normalised into another path).
     /// 2. Bind the request to the current version; if there is none yet, wait a moment for an upload to start.
-    /// 3. Complete version: send it whole with Content-Length.
-    /// 4. Version still uploading: follow its feed with chunked transfer, each chunk flushed as it arrives;
-    ///    end when the upload ends, abort the connection if the upload aborts.
+    /// 3. A manifest still uploading is waited for: manifests are served whole (a player needs the whole document,
+    ///    and the UTCTiming rewrite works on it), and one uploads in milliseconds.
+    /// 4. Complete version: sent whole, with validators, conditional GET and byte ranges.
+    /// 5. Segment still uploading: follow its feed with chunked transfer, each chunk flushed as it arrives;
+    ///    end when the upload ends, reset the connection if the upload aborts.
     /// </remarks>
     public async Task RespondAsync(HttpContext context)
     {
         var cancellation = context.RequestAborted;
-        context.Response.Headers.AccessControlAllowOrigin = "*";
 
         // 1. Parse
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
@@ -38,27 +44,33 @@ internal sealed class ObjectResponder(
             return;
         }
 
+        MediaTypes.TryGet(path, out _, out var kind);
         try
         {
             // 2. Bind
             var version = await reader.ResolveAsync(path) ?? await WaitForUploadAsync(path, cancellation);
+
+            // 3. Whole manifests
+            if (version is { Meta.State: ObjectState.Uploading } && kind == ObjectKind.Manifest)
+            {
+                version = await WaitForCompletionAsync(version, cancellation);
+            }
+
             if (version is null)
             {
-                context.Response.Headers.CacheControl = "no-store";
-                await WriteProblemAsync(context, StatusCodes.Status404NotFound, "nothing is stored at this path");
+                await WriteNotFoundAsync(context, "nothing is stored at this path");
                 return;
             }
 
             context.Response.ContentType = version.Meta.ContentType;
             var outcome = version.Meta.State == ObjectState.Complete
-                ? await SendCompletedAsync(context, version)   // 3. Complete
-                : await FollowAsync(context, version);          // 4. Uploading
+                ? await SendCompletedAsync(context, version, kind)   // 4. Complete
+                : await FollowAsync(context, version, kind);          // 5. Uploading
 
             switch (outcome)
             {
                 case ViewerOutcome.Gone when !context.Response.HasStarted:
-                    context.Response.Headers.CacheControl = "no-store";
-                    await WriteProblemAsync(context, StatusCodes.Status404NotFound, "the object is no longer stored");
+                    await WriteNotFoundAsync(context, "the object is no longer stored");
                     break;
                 case ViewerOutcome.Gone or ViewerOutcome.UploadAborted:
                     // Headers (and maybe bytes) are out: only a reset tells the viewer the object is incomplete.
@@ -112,35 +124,67 @@ internal sealed class ObjectResponder(
         return await reader.ResolveAsync(path);
     }
 
-    private async Task<ViewerOutcome> SendCompletedAsync(HttpContext context, ObjectVersion version)
+    /// <summary>
+    /// Waits for a manifest's upload to end, then binds to whatever is current (the new version, or the one
+    /// before if it aborted). One still uploading after the wait is passed over for the version it replaces.
+    /// </summary>
+    private async Task<ObjectVersion?> WaitForCompletionAsync(ObjectVersion version, CancellationToken cancellation)
     {
-        var response = context.Response;
-        if (HttpMethods.IsHead(context.Request.Method))
+        var feed = hub.Attach(version);
+        try
         {
-            response.ContentLength = version.Meta.Size;
-            return ViewerOutcome.Completed;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            deadline.CancelAfter(_options.EarlyRequestWait);
+            while (feed.Snapshot() is { State: FeedState.Live } snapshot)
+            {
+                await snapshot.Changed.WaitAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await hub.DetachAsync(feed);
         }
 
-        var completed = await reader.ReadCompletedAsync(version);
-        if (completed is null)
+        var current = await reader.ResolveAsync(version.Path);
+        if (current is { Meta.State: ObjectState.Complete })
+        {
+            return current;
+        }
+
+        return current?.Meta.Previous is { } previous && await reader.GetVersionAsync(version.Path, previous) is { Meta.State: ObjectState.Complete } replaced
+            ? replaced
+            : null;
+    }
+
+    private async Task<ViewerOutcome> SendCompletedAsync(HttpContext context, ObjectVersion version, ObjectKind kind)
+    {
+        var body = kind == ObjectKind.Manifest && version.Path.Extension == ".mpd" && _options.UtcTiming != UtcTimingMode.Keep
+            ? await completed.GetAsync(version, TimeUrl(context.Request), stored => UtcTimingRewriter.Rewrite(stored, TimeUrl(context.Request), _options.UtcTiming))
+            : await completed.GetAsync(version, string.Empty, static stored => stored);
+        if (body is null)
         {
             return ViewerOutcome.Gone;
         }
 
-        response.ContentLength = completed.Size;
-        var writer = response.BodyWriter;
-        foreach (var piece in completed.Pieces)
-        {
-            writer.Write(piece.Span);
-        }
-
-        var flush = await writer.FlushAsync(context.RequestAborted);
-        return flush.IsCanceled || flush.IsCompleted ? ViewerOutcome.ViewerGone : ViewerOutcome.Completed;
+        context.Response.Headers.CacheControl = cachePolicy.ForCompleted(kind, version.TimeToLive);
+        // The framework's file result does conditional requests (304, 412), ranges (206, 416) and HEAD right.
+        await TypedResults.Bytes(
+                body.Bytes,
+                version.Meta.ContentType,
+                enableRangeProcessing: true,
+                lastModified: version.Meta.UpdatedAt,
+                entityTag: new EntityTagHeaderValue(body.EntityTag))
+            .ExecuteAsync(context);
+        return context.RequestAborted.IsCancellationRequested ? ViewerOutcome.ViewerGone : ViewerOutcome.Completed;
     }
 
-    private async Task<ViewerOutcome> FollowAsync(HttpContext context, ObjectVersion version)
+    private async Task<ViewerOutcome> FollowAsync(HttpContext context, ObjectVersion version, ObjectKind kind)
     {
         var response = context.Response;
+        response.Headers.CacheControl = cachePolicy.ForInProgress(kind, version.TimeToLive);
         if (HttpMethods.IsHead(context.Request.Method))
         {
             // The length is not known until the upload ends.
@@ -191,6 +235,15 @@ internal sealed class ObjectResponder(
         {
             await hub.DetachAsync(feed);
         }
+    }
+
+    /// <summary>This origin's /time as the player reached it (through whatever host name or proxy).</summary>
+    private static string TimeUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/time";
+
+    private Task WriteNotFoundAsync(HttpContext context, string detail)
+    {
+        context.Response.Headers.CacheControl = cachePolicy.NotFound;
+        return WriteProblemAsync(context, StatusCodes.Status404NotFound, detail);
     }
 
     private static Task WriteProblemAsync(HttpContext context, int status, string detail) =>

@@ -118,7 +118,7 @@ public sealed class ObjectResponderTests(OriginFixture fixture) : IClassFixture<
     [Fact]
     public async Task Get_DuringReupload_ReceivesOnlyTheNewVersion()
     {
-        var path = $"/{TestPaths.Channel()}/out.mpd";
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00006.m4s";
         var first = TestPaths.Payload(3000, 1);
         await UploadAsync(path, first);
 
@@ -134,6 +134,38 @@ public sealed class ObjectResponderTests(OriginFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
         Assert.True(await viewer.WaitForEndAsync(Cancellation));
         Assert.Equal(second, viewer.Received);
+    }
+
+    [Fact]
+    public async Task Get_ManifestDuringItsUpload_WaitsAndGetsTheWholeNewManifest()
+    {
+        var path = $"/{TestPaths.Channel()}/out.m3u8";
+        await UploadAsync(path, "#EXTM3U\n#first\n"u8.ToArray());
+        var second = "#EXTM3U\n#second, a little longer\n"u8.ToArray();
+        await using var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync(second[..10], Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Uploading, Size: 10 }, Cancellation);
+
+        var get = _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+        await upload.SendAsync(second[10..], Cancellation);
+        (await upload.CompleteAsync(Cancellation)).Dispose();
+        using var response = await get.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Equal(second.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(second, await response.Content.ReadAsByteArrayAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Get_ManifestWhoseReuploadStalls_GetsThePreviousWholeManifest()
+    {
+        var path = $"/{TestPaths.Channel()}/out.m3u8";
+        var first = "#EXTM3U\n#first\n"u8.ToArray();
+        await UploadAsync(path, first);
+        await using var upload = PacedUpload.Start(_origin.Ingest, path);
+        await upload.SendAsync("#EXTM3U"u8.ToArray(), Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Uploading }, Cancellation);
+
+        Assert.Equal(first, await _origin.Delivery.GetByteArrayAsync(new Uri(path, UriKind.Relative), Cancellation));
     }
 
     [Fact]
