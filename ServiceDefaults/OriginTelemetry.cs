@@ -5,7 +5,8 @@ public static class OriginTelemetry
 {
     public const string IngestName = "CmafOrigin.Ingest";
     public const string DeliveryName = "CmafOrigin.Delivery";
+    public const string RedisName = "CmafOrigin.Redis";
 
-    internal static readonly string[] MeterNames = [IngestName, DeliveryName];
+    internal static readonly string[] MeterNames = [IngestName, DeliveryName, RedisName];
     internal static readonly string[] ActivitySourceNames = [IngestName, DeliveryName];
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,9 +28,24 @@ public static class RedisClientExtensions
         options.AbortOnConnectFail = false;
         options.ClientName ??= builder.Environment.ApplicationName;
 
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
+        {
+            var connection = ConnectionMultiplexer.Connect(options);
+            CountConnectionEvents(connection, services.GetRequiredService<IMeterFactory>());
+            return connection;
+        });
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary><c>cmaforigin.redis.connection_failures</c> and <c>cmaforigin.redis.reconnects</c>: how often Redis went away and came back.</summary>
+    private static void CountConnectionEvents(ConnectionMultiplexer connection, IMeterFactory meters)
+    {
+        var meter = meters.Create(OriginTelemetry.RedisName);
+        var failures = meter.CreateCounter<long>("cmaforigin.redis.connection_failures", "{failure}", "Connections to Redis that failed or were lost");
+        var reconnects = meter.CreateCounter<long>("cmaforigin.redis.reconnects", "{reconnect}", "Connections to Redis restored after a failure");
+        connection.ConnectionFailed += (_, _) => failures.Add(1);
+        connection.ConnectionRestored += (_, _) => reconnects.Add(1);
     }
 
     private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

@@ -20,6 +20,7 @@ public static class ServiceDefaultsExtensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
+    public const string MetricsPath = "/metrics";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -51,15 +52,17 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(OriginTelemetry.MeterNames))
+                .AddMeter(OriginTelemetry.MeterNames)
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(OriginTelemetry.ActivitySourceNames)
                 .AddAspNetCoreInstrumentation(options =>
-                    // Health probes every few seconds would drown the traces that matter.
+                    // Health probes and scrapes every few seconds would drown the traces that matter.
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthPath)
-                        && !context.Request.Path.StartsWithSegments(AlivePath))
+                        && !context.Request.Path.StartsWithSegments(AlivePath)
+                        && !context.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -79,9 +82,13 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/health</c>: ready (every check passes, Redis included); <c>/alive</c>: the process runs.</summary>
+    /// <summary>
+    /// <c>/health</c>: ready (every check passes, Redis included); <c>/alive</c>: the process runs;
+    /// <c>/metrics</c>: Prometheus scrape of the origin's meters.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteStatus });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {

@@ -2,6 +2,7 @@ using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Storage;
+using CmafOrigin.Delivery.Telemetry;
 using CmafOrigin.Delivery.Viewers;
 using CmafOrigin.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddSingleton<UploadStartSignals>();
         builder.Services.AddSingleton<LiveFeedHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());
+        builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<ObjectResponder>();
         builder.Services.AddHealthChecks().AddCheck<EventSubscriptionHealthCheck>("events", tags: ["ready"]);
         return builder;

@@ -23,7 +23,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _pump = Task.CompletedTask;
 
-    private ReadOnlyMemory<byte>[] _chunks = new ReadOnlyMemory<byte>[16];
+    private FeedChunk[] _chunks = new FeedChunk[16];
     private int _count;
     private long _size;
     private FeedState _state;
@@ -58,7 +58,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     }
 
     /// <summary>Chunk <paramref name="index"/>; valid for every index below a snapshot's count.</summary>
-    public ReadOnlyMemory<byte> this[int index]
+    public FeedChunk this[int index]
     {
         get
         {
@@ -141,7 +141,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
                 switch (chunk.Kind)
                 {
                     case ChunkEntryKind.Data:
-                        Append(chunk.Data);
+                        Append(new FeedChunk(chunk.Data, chunk.ReceivedAt));
                         break;
                     case ChunkEntryKind.End when chunk.EndSize == _size:
                         Finish(FeedState.Complete, null);
@@ -162,7 +162,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
         }
     }
 
-    private void Append(ReadOnlyMemory<byte> chunk)
+    private void Append(FeedChunk chunk)
     {
         TaskCompletionSource changed;
         lock (_gate)
@@ -178,7 +178,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
             }
 
             _chunks[_count++] = chunk;
-            _size += chunk.Length;
+            _size += chunk.Data.Length;
             changed = _changed;
             _changed = NewSignal();
         }

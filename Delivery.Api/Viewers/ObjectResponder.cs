@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Diagnostics;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Manifests;
 using CmafOrigin.Delivery.Storage;
+using CmafOrigin.Delivery.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -18,6 +20,8 @@ internal sealed class ObjectResponder(
     LiveFeedHub hub,
     UploadStartSignals startSignals,
     CachePolicy cachePolicy,
+    DeliveryMetrics metrics,
+    TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<ObjectResponder> logger)
 {
@@ -35,6 +39,7 @@ internal sealed class ObjectResponder(
     public async Task RespondAsync(HttpContext context)
     {
         var cancellation = context.RequestAborted;
+        var started = time.GetTimestamp();
 
         // 1. Parse
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
@@ -45,6 +50,7 @@ internal sealed class ObjectResponder(
         }
 
         MediaTypes.TryGet(path, out _, out var kind);
+        metrics.ViewerStarted();
         try
         {
             // 2. Bind
@@ -62,10 +68,11 @@ internal sealed class ObjectResponder(
                 return;
             }
 
+            LinkToUpload(version);
             context.Response.ContentType = version.Meta.ContentType;
             var outcome = version.Meta.State == ObjectState.Complete
-                ? await SendCompletedAsync(context, version, kind)   // 4. Complete
-                : await FollowAsync(context, version, kind);          // 5. Uploading
+                ? await SendCompletedAsync(context, version, kind, started)   // 4. Complete
+                : await FollowAsync(context, version, kind, started);          // 5. Uploading
 
             switch (outcome)
             {
@@ -75,6 +82,7 @@ internal sealed class ObjectResponder(
                 case ViewerOutcome.Gone or ViewerOutcome.UploadAborted:
                     // Headers (and maybe bytes) are out: only a reset tells the viewer the object is incomplete.
                     ViewerLog.Aborted(logger, path.Value, version.Version, outcome);
+                    metrics.ResponseAborted();
                     context.Abort();
                     break;
                 case ViewerOutcome.ViewerGone:
@@ -87,6 +95,7 @@ internal sealed class ObjectResponder(
         catch (Exception ex) when (ex.IsStorageFailure())
         {
             ViewerLog.StorageFailed(logger, ex, path.Value);
+            metrics.StorageFailed();
             if (context.Response.HasStarted)
             {
                 context.Abort();
@@ -99,6 +108,25 @@ internal sealed class ObjectResponder(
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             ViewerLog.ViewerGone(logger, path.Value);
+        }
+        finally
+        {
+            metrics.ViewerEnded();
+        }
+    }
+
+    /// <summary>The delivery span links to the upload span that produced these bytes (its trace context is stored with the version).</summary>
+    private static void LinkToUpload(ObjectVersion version)
+    {
+        if (Activity.Current is not { } activity)
+        {
+            return;
+        }
+
+        activity.SetTag("cmaforigin.path", version.Path.Value).SetTag("cmaforigin.version", version.Version);
+        if (ActivityContext.TryParse(version.Meta.TraceParent, null, out var upload))
+        {
+            activity.AddLink(new ActivityLink(upload));
         }
     }
 
@@ -159,7 +187,7 @@ internal sealed class ObjectResponder(
             : null;
     }
 
-    private async Task<ViewerOutcome> SendCompletedAsync(HttpContext context, ObjectVersion version, ObjectKind kind)
+    private async Task<ViewerOutcome> SendCompletedAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started)
     {
         var body = kind == ObjectKind.Manifest && version.Path.Extension == ".mpd" && _options.UtcTiming != UtcTimingMode.Keep
             ? await completed.GetAsync(version, TimeUrl(context.Request), stored => UtcTimingRewriter.Rewrite(stored, TimeUrl(context.Request), _options.UtcTiming))
@@ -170,6 +198,7 @@ internal sealed class ObjectResponder(
         }
 
         context.Response.Headers.CacheControl = cachePolicy.ForCompleted(kind, version.TimeToLive);
+        metrics.FirstByte(time.GetElapsedTime(started));
         // The framework's file result does conditional requests (304, 412), ranges (206, 416) and HEAD right.
         await TypedResults.Bytes(
                 body.Bytes,
@@ -178,10 +207,15 @@ internal sealed class ObjectResponder(
                 lastModified: version.Meta.UpdatedAt,
                 entityTag: new EntityTagHeaderValue(body.EntityTag))
             .ExecuteAsync(context);
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            metrics.Delivered(context.Response.ContentLength ?? 0);
+        }
+
         return context.RequestAborted.IsCancellationRequested ? ViewerOutcome.ViewerGone : ViewerOutcome.Completed;
     }
 
-    private async Task<ViewerOutcome> FollowAsync(HttpContext context, ObjectVersion version, ObjectKind kind)
+    private async Task<ViewerOutcome> FollowAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started)
     {
         var response = context.Response;
         response.Headers.CacheControl = cachePolicy.ForInProgress(kind, version.TimeToLive);
@@ -205,9 +239,13 @@ internal sealed class ObjectResponder(
                 if (sent < snapshot.Count)
                 {
                     // Everything not yet sent goes out in one flush: the backlog at once, then each new chunk.
+                    var from = sent;
+                    long bytes = 0;
                     for (; sent < snapshot.Count; sent++)
                     {
-                        writer.Write(feed[sent].Span);
+                        var chunk = feed[sent].Data;
+                        writer.Write(chunk.Span);
+                        bytes += chunk.Length;
                     }
 
                     var flush = await writer.FlushAsync(context.RequestAborted);
@@ -216,6 +254,7 @@ internal sealed class ObjectResponder(
                         return ViewerOutcome.ViewerGone;
                     }
 
+                    RecordSent(feed, from, sent, bytes, started);
                     continue;
                 }
 
@@ -234,6 +273,21 @@ internal sealed class ObjectResponder(
         finally
         {
             await hub.DetachAsync(feed);
+        }
+    }
+
+    private void RecordSent(LiveObjectFeed feed, int from, int to, long bytes, long started)
+    {
+        if (from == 0)
+        {
+            metrics.FirstByte(time.GetElapsedTime(started));
+        }
+
+        metrics.Delivered(bytes);
+        var now = time.GetUtcNow();
+        for (var i = from; i < to; i++)
+        {
+            metrics.PassedThrough(feed[i].ReceivedAt, now);
         }
     }
 

@@ -1,5 +1,6 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Telemetry;
 using CmafOrigin.Ingest.Uploads;
 using CmafOrigin.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ internal static class IngestServiceExtensions
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton<ManifestIndex>();
         builder.Services.AddSingleton<ObjectStore>();
+        builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<UploadReceiver>();
         return builder;
     }

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ namespace CmafOrigin.Ingest.Uploads;
 /// <summary>Receives one PUT or POST of an object and publishes its bytes on Redis as they arrive.</summary>
 internal sealed class UploadReceiver(
     ObjectStore store,
+    IngestMetrics metrics,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<UploadReceiver> logger)
@@ -76,6 +78,9 @@ internal sealed class UploadReceiver(
         }
 
         UploadLog.Started(logger, path.Value, upload.Version);
+        // The trace id stored with the version lets every delivery of these bytes link back to this span.
+        Activity.Current?.SetTag("cmaforigin.path", path.Value).SetTag("cmaforigin.version", upload.Version);
+        metrics.UploadStarted();
 
         // 4. Publish
         var outcome = await PublishBodyAsync(context, upload);
@@ -94,6 +99,7 @@ internal sealed class UploadReceiver(
             }
         }
 
+        metrics.UploadEnded(outcome);
         if (outcome == UploadOutcome.Completed)
         {
             UploadLog.Completed(logger, path.Value, upload.Version, upload.Size, upload.Chunks);
@@ -204,6 +210,8 @@ internal sealed class UploadReceiver(
                 {
                     return UploadOutcome.Deleted;
                 }
+
+                metrics.Stored(bytes.Length, time.GetUtcNow() - receivedAt);
             }
             catch (Exception ex) when (ex.IsStorageFailure())
             {

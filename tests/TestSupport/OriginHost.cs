@@ -55,12 +55,18 @@ public sealed class OriginHost : IAsyncDisposable
 
     public IServiceProvider DeliveryServices => _delivery.Services;
 
-    /// <summary>Starts both services; <paramref name="settings"/> are configuration overrides for both (e.g. <c>Ingest:IdleTimeout</c>).</summary>
-    public static async Task<OriginHost> StartAsync(RedisServer redis, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts both services; <paramref name="settings"/> are configuration overrides for both (e.g. <c>Ingest:IdleTimeout</c>),
+    /// <paramref name="services"/> adds to both service collections (e.g. an in-memory telemetry exporter).
+    /// </summary>
+    public static async Task<OriginHost> StartAsync(
+        RedisServer redis,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var keyPrefix = $"t{Guid.NewGuid():N}"[..12];
-        var ingest = Configure(new WebApplicationFactory<Ingest.Program>(), redis, keyPrefix, settings);
-        var delivery = Configure(new WebApplicationFactory<Delivery.Program>(), redis, keyPrefix, settings);
+        var ingest = Configure(new WebApplicationFactory<Ingest.Program>(), redis, keyPrefix, settings, services);
+        var delivery = Configure(new WebApplicationFactory<Delivery.Program>(), redis, keyPrefix, settings, services);
         ingest.StartServer();
         delivery.StartServer();
 
@@ -118,7 +124,8 @@ public sealed class OriginHost : IAsyncDisposable
         WebApplicationFactory<T> factory,
         RedisServer redis,
         string keyPrefix,
-        IReadOnlyDictionary<string, string?>? settings)
+        IReadOnlyDictionary<string, string?>? settings,
+        Action<IServiceCollection>? services)
         where T : class
     {
         factory = factory.WithWebHostBuilder(builder =>
@@ -132,6 +139,11 @@ public sealed class OriginHost : IAsyncDisposable
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureServices(services);
             }
         });
         // An explicit listener overrides the "Urls" of appsettings.json: a free loopback port per host.

@@ -1,0 +1,53 @@
+using System.Diagnostics.Metrics;
+using CmafOrigin.Delivery.Feeds;
+using CmafOrigin.ServiceDefaults;
+
+namespace CmafOrigin.Delivery.Telemetry;
+
+/// <summary>The meter <c>CmafOrigin.Delivery</c>: what viewers get, and how fast.</summary>
+internal sealed class DeliveryMetrics
+{
+    /// <summary>Milliseconds: fine below 10 ms, where pass-through latency should live, coarse above.</summary>
+    internal static readonly double[] LatencyBuckets = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 1000, 2000, 5000];
+
+    private readonly UpDownCounter<long> _activeViewers;
+    private readonly Counter<long> _bytes;
+    private readonly Histogram<double> _timeToFirstByte;
+    private readonly Histogram<double> _passThrough;
+    private readonly Counter<long> _aborted;
+    private readonly Counter<long> _storageErrors;
+
+    public DeliveryMetrics(IMeterFactory meters, LiveFeedHub hub)
+    {
+        var meter = meters.Create(OriginTelemetry.DeliveryName);
+        var latency = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
+        _activeViewers = meter.CreateUpDownCounter<long>("cmaforigin.delivery.viewers.active", "{viewer}", "Requests for objects being answered now");
+        _bytes = meter.CreateCounter<long>("cmaforigin.delivery.bytes", "By", "Object bytes written to viewers");
+        _timeToFirstByte = meter.CreateHistogram("cmaforigin.delivery.time_to_first_byte", "ms", "From a viewer's request to its first body bytes", advice: latency);
+        _passThrough = meter.CreateHistogram("cmaforigin.delivery.passthrough", "ms", "From Ingest receiving a piece to Delivery writing it to a viewer", advice: latency);
+        _aborted = meter.CreateCounter<long>("cmaforigin.delivery.responses.aborted", "{response}", "Responses reset because their upload aborted or vanished");
+        _storageErrors = meter.CreateCounter<long>("cmaforigin.delivery.storage_errors", "{error}", "Requests failed by Redis");
+        meter.CreateObservableGauge("cmaforigin.delivery.feeds.active", () => hub.FeedCount, "{feed}", "In-progress objects this process reads from Redis, each shared by all its viewers");
+    }
+
+    public void ViewerStarted() => _activeViewers.Add(1);
+
+    public void ViewerEnded() => _activeViewers.Add(-1);
+
+    public void Delivered(long bytes) => _bytes.Add(bytes);
+
+    public void FirstByte(TimeSpan sinceRequest) => _timeToFirstByte.Record(sinceRequest.TotalMilliseconds);
+
+    /// <summary>A chunk Ingest received at <paramref name="receivedAtMicros"/> (Unix µs) reached a viewer at <paramref name="now"/>.</summary>
+    public void PassedThrough(long receivedAtMicros, DateTimeOffset now)
+    {
+        if (receivedAtMicros > 0)
+        {
+            _passThrough.Record(((now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 - receivedAtMicros) / 1000.0);
+        }
+    }
+
+    public void ResponseAborted() => _aborted.Add(1);
+
+    public void StorageFailed() => _storageErrors.Add(1);
+}

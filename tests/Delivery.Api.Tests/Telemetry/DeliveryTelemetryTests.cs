@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace CmafOrigin.Delivery.Tests.Telemetry;
+
+/// <summary>What operators see of a delivery: its trace, and the pass-through latency.</summary>
+public sealed partial class DeliveryTelemetryTests(RedisServer redis)
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task DeliverySpan_LinksToTheUploadSpanThatProducedItsBytes()
+    {
+        var spans = new List<Activity>();
+        await using var origin = await OriginHost.StartAsync(redis, services: services =>
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00001.m4s";
+
+        (await origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1, 2, 3]), Cancellation)).Dispose();
+        (await origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation)).Dispose();
+
+        // Server spans end just after their response: wait for both to be exported.
+        Activity? upload = null, delivery = null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (upload is null || delivery is null)
+        {
+            await Task.Delay(20, deadline.Token);
+            lock (spans)
+            {
+                var ofPath = spans.Where(s => (string?)s.GetTagItem("cmaforigin.path") == path[1..]).ToList();
+                upload = ofPath.FirstOrDefault(s => s.GetTagItem("http.request.method") as string == "PUT");
+                delivery = ofPath.FirstOrDefault(s => s.GetTagItem("http.request.method") as string == "GET");
+            }
+        }
+
+        Assert.Equal(upload.GetTagItem("cmaforigin.version"), delivery.GetTagItem("cmaforigin.version"));
+        var link = Assert.Single(delivery.Links);
+        Assert.Equal(upload.TraceId, link.Context.TraceId);
+        Assert.Equal(upload.SpanId, link.Context.SpanId);
+    }
+
+    [Fact]
+    public async Task MetricsEndpoint_ExposesThePassThroughLatencyOfDeliveredChunks()
+    {
+        await using var origin = await OriginHost.StartAsync(redis);
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00001.m4s";
+        await using var upload = PacedUpload.Start(origin.Ingest, path);
+        await upload.SendAsync(TestPaths.Payload(1000, 1), Cancellation);
+        await using var viewer = await StreamingViewer.OpenAsync(origin.Delivery, path, Cancellation);
+        for (var i = 2; i <= 4; i++)
+        {
+            await upload.SendAsync(TestPaths.Payload(1000, i), Cancellation);
+            await viewer.WaitForBytesAsync(1000 * i, Cancellation);
+        }
+
+        (await upload.CompleteAsync(Cancellation)).Dispose();
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+
+        var scrape = await origin.Delivery.GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancellation);
+
+        Assert.Contains("# TYPE cmaforigin_delivery_passthrough_milliseconds histogram", scrape, StringComparison.Ordinal);
+        Assert.True(Count(scrape, "cmaforigin_delivery_passthrough_milliseconds_count") >= 4, scrape);
+        Assert.Contains("cmaforigin_delivery_time_to_first_byte_milliseconds_bucket", scrape, StringComparison.Ordinal);
+        Assert.Contains("cmaforigin_delivery_bytes", scrape, StringComparison.Ordinal);
+    }
+
+    /// <summary>The value of the first sample of <paramref name="metric"/> in a Prometheus text scrape.</summary>
+    private static double Count(string scrape, string metric)
+    {
+        var match = Regex.Match(scrape, $@"^{metric}(?:\{{[^}}]*\}})? (?<value>\S+)", RegexOptions.Multiline);
+        return match.Success ? double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture) : 0;
+    }
+}
