@@ -21,6 +21,7 @@ public sealed class Program
         app.MapDefaultEndpoints();
         app.MapTimeApi();
         app.MapManifestsApi();
+        app.MapPlayerApi();
         app.MapDeliveryApi();
 
         app.Run();

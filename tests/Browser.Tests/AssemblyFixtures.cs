@@ -1,0 +1,5 @@
+using CmafOrigin.Browser.Tests;
+using CmafOrigin.TestSupport;
+
+[assembly: AssemblyFixture(typeof(RedisServer))]
+[assembly: AssemblyFixture(typeof(Chromium))]

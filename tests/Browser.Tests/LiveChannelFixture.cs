@@ -1,0 +1,49 @@
+using CmafOrigin.TestSupport;
+
+namespace CmafOrigin.Browser.Tests;
+
+/// <summary>
+/// An origin with one live channel that real ffmpeg pushes (<see cref="FfmpegEncoder"/>'s defaults: two video
+/// renditions and audio, 2 s segments of 0.5 s chunks, target latency 1.5 s), ready once its first segment is stored.
+/// </summary>
+public sealed class LiveChannelFixture(RedisServer redis) : IAsyncLifetime
+{
+    public OriginHost Origin { get; private set; } = null!;
+
+    public FfmpegEncoder Encoder { get; private set; } = null!;
+
+    /// <summary>The manifest's URL on Delivery.</summary>
+    public Uri ManifestUri => new(Origin.DeliveryUri, Encoder.ManifestPath);
+
+    public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            Origin = await OriginHost.StartAsync(redis);
+            Encoder = FfmpegEncoder.Start(Origin.IngestUri, TestPaths.Channel("Browser"), new Uri(Origin.DeliveryUri, "/time"));
+            await Publishing.WaitForFirstSegmentAsync(Origin, Encoder.Channel, Encoder.Process, TimeSpan.FromSeconds(30), CancellationToken.None);
+        }
+        catch
+        {
+            // Leave no encoder running behind a fixture that failed to start.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Encoder is { } encoder)
+        {
+            Encoder = null!;
+            await encoder.StopAsync(CancellationToken.None);
+            await encoder.DisposeAsync();
+        }
+
+        if (Origin is { } origin)
+        {
+            Origin = null!;
+            await origin.DisposeAsync();
+        }
+    }
+}
