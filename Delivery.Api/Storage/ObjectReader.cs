@@ -64,7 +64,7 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
         var latest = await Database.SortedSetRangeByRankWithScoresAsync(keys.Manifests, 0, 0, Order.Descending);
         return latest.Length == 0
             ? null
-            : new LiveManifest(latest[0].Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)latest[0].Score));
+            : new LiveManifest(latest[0].Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)latest[0].Score).UtcDateTime);
     }
 
     /// <summary>Entries of a version's chunk stream after <paramref name="afterId"/> (non-blocking XREAD).</summary>
@@ -94,5 +94,6 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
 }
 
 /// <summary>A manifest on the air: its path (no leading slash) and when it was last replaced.</summary>
-internal sealed record LiveManifest(string Path, DateTimeOffset UpdatedAt);
+/// <remarks>A UTC <see cref="DateTime"/>, so JSON carries it as <c>2026-11-23T20:00:00.000Z</c>.</remarks>
+internal sealed record LiveManifest(string Path, DateTime UpdatedAt);
 

@@ -49,7 +49,13 @@ internal sealed class ObjectResponder(
             return;
         }
 
-        MediaTypes.TryGet(path, out _, out var kind);
+        if (!MediaTypes.TryGet(path, out _, out var kind))
+        {
+            // Ingest never stores this type (a browser's /favicon.ico, say): no upload to wait for.
+            await WriteNotFoundAsync(context, $"'{path.Extension}' is not a media type this origin serves");
+            return;
+        }
+
         metrics.ViewerStarted();
         try
         {

@@ -45,6 +45,7 @@ public sealed class ManifestsApiTests(RedisServer redis)
     {
         using var response = await origin.Delivery.GetAsync(new Uri("/api/manifests/latest", UriKind.Relative), Cancellation);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Matches("\"updatedAt\":\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\"", await response.Content.ReadAsStringAsync(Cancellation));
         var latest = await response.Content.ReadFromJsonAsync<Latest>(Cancellation);
         return latest?.Path;
     }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CmafOrigin.Delivery.Tests.Viewers;
 
 /// <summary>What a viewer gets for GET and HEAD, against real Ingest, Redis and Delivery.</summary>
-public sealed class ObjectResponderTests(OriginFixture fixture) : IClassFixture<OriginFixture>
+public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redis) : IClassFixture<OriginFixture>
 {
     private readonly OriginHost _origin = fixture.Origin;
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -234,6 +234,20 @@ public sealed class ObjectResponderTests(OriginFixture fixture) : IClassFixture<
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
         // It held the request for the early-request wait rather than answering at once.
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(2.5));
+    }
+
+    [Theory]
+    [InlineData("/favicon.ico")]
+    [InlineData("/live/demo/nothing")]
+    public async Task Get_TypeThatIsNeverStored_Is404AtOnce(string path)
+    {
+        // A wait long enough that answering only after it would fail the test's own timeout.
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?> { ["Delivery:EarlyRequestWait"] = "00:00:30" });
+
+        using var response = await origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore);
     }
 
     [Theory]
