@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CmafOrigin.Delivery.Feeds;
 
 /// <summary>
@@ -37,7 +39,7 @@ internal sealed class UploadStartSignals
             }
         }
 
-        waiters.Started.TrySetResult();
+        waiters.Started.TrySetResult(Stopwatch.GetTimestamp());
     }
 
     /// <summary>Paths with someone waiting; for tests and stats.</summary>
@@ -65,7 +67,7 @@ internal sealed class UploadStartSignals
 
     internal sealed class Waiters
     {
-        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<long> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Count { get; set; }
     }
@@ -84,8 +86,8 @@ internal sealed class UploadStartSignals
             _waiters = waiters;
         }
 
-        /// <summary>Completes when an upload starts at the path.</summary>
-        public Task Started => _waiters.Started.Task;
+        /// <summary>Completes when an upload starts at the path, with the <see cref="Stopwatch"/> timestamp of the signal.</summary>
+        public Task<long> Started => _waiters.Started.Task;
 
         public void Dispose()
         {

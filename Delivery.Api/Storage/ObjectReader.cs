@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
@@ -8,12 +10,41 @@ namespace CmafOrigin.Delivery.Storage;
 /// <summary>Reads object versions from Redis. Never blocks on Redis: every read returns what is there now.</summary>
 internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys)
 {
+    private readonly ConcurrentDictionary<string, Lookup> _lookups = new(StringComparer.Ordinal);
+
     private IDatabase Database => redis.GetDatabase();
 
     public ObjectKeys Keys => keys;
 
-    /// <summary>The current version of the object at <paramref name="path"/>, or null when there is none.</summary>
-    public async Task<ObjectVersion?> ResolveAsync(ObjectPath path)
+    /// <summary>
+    /// The current version of the object at <paramref name="path"/>, or null when there is none.
+    /// Requests for the same path share a lookup already under way if it began at or after
+    /// <paramref name="notBefore"/> (a <see cref="Stopwatch"/> timestamp; 0 accepts any): when an upload
+    /// starts, the viewers waiting for it wake together, and a thousand of them cost one lookup, not a thousand.
+    /// </summary>
+    public Task<ObjectVersion?> ResolveAsync(ObjectPath path, long notBefore = 0)
+    {
+        if (_lookups.TryGetValue(path.Value, out var running) && running.StartedAt >= notBefore)
+        {
+            return running.Result;
+        }
+
+        var lookup = new Lookup(Stopwatch.GetTimestamp(), LookUpAsync(path));
+        _lookups[path.Value] = lookup;
+        lookup.Result.ContinueWith(
+            static (_, state) =>
+            {
+                var (lookups, key, done) = ((ConcurrentDictionary<string, Lookup>, string, Lookup))state!;
+                lookups.TryRemove(KeyValuePair.Create(key, done));
+            },
+            (_lookups, path.Value, lookup),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return lookup.Result;
+    }
+
+    private async Task<ObjectVersion?> LookUpAsync(ObjectPath path)
     {
         var version = (string?)await Database.StringGetAsync(keys.Current(path));
         return version is null ? null : await GetVersionAsync(path, version);
@@ -72,6 +103,8 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
         Database.StreamReadAsync(chunks, afterId, count);
 
     public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
+
+    private sealed record Lookup(long StartedAt, Task<ObjectVersion?> Result);
 
     private static byte[] Concatenate(List<ReadOnlyMemory<byte>> pieces, long size)
     {

@@ -25,6 +25,9 @@ internal sealed class ObjectResponder(
     IOptions<DeliveryOptions> options,
     ILogger<ObjectResponder> logger)
 {
+    /// <summary>What a viewer may have written and not yet flushed: Kestrel's default response buffer (64 KiB).</summary>
+    private const int FlushBytes = 64 * 1024;
+
     private readonly DeliveryOptions _options = options.Value;
 
     /// <remarks>
@@ -138,24 +141,27 @@ internal sealed class ObjectResponder(
 
     private async Task<ObjectVersion?> WaitForUploadAsync(ObjectPath path, CancellationToken cancellation)
     {
-        // Register before looking again, so an upload starting in between is not missed.
+        // Register, then look again with a lookup of our own (none begun before the registration), so an
+        // upload starting in between is not missed.
         using var registration = startSignals.Register(path.Value);
-        var version = await reader.ResolveAsync(path);
+        var version = await reader.ResolveAsync(path, notBefore: time.GetTimestamp());
         if (version is not null)
         {
             return version;
         }
 
+        long signalled;
         try
         {
-            await registration.Started.WaitAsync(_options.EarlyRequestWait, cancellation);
+            signalled = await registration.Started.WaitAsync(_options.EarlyRequestWait, cancellation);
         }
         catch (TimeoutException)
         {
             return null;
         }
 
-        return await reader.ResolveAsync(path);
+        // Every waiter woken by this start shares one lookup begun after it.
+        return await reader.ResolveAsync(path, notBefore: signalled);
     }
 
     /// <summary>
@@ -244,18 +250,32 @@ internal sealed class ObjectResponder(
                 var snapshot = feed.Snapshot();
                 if (sent < snapshot.Count)
                 {
-                    // Everything not yet sent goes out in one flush: the backlog at once, then each new chunk.
+                    // Everything not yet sent goes out at once (the backlog, then each new chunk), flushed
+                    // every FlushBytes so a viewer never holds more than that in its buffer: a slow viewer
+                    // waits on its own socket and costs no more memory than a fast one.
                     var from = sent;
                     long bytes = 0;
+                    var unflushed = 0;
                     for (; sent < snapshot.Count; sent++)
                     {
                         var chunk = feed[sent].Data;
-                        writer.Write(chunk.Span);
                         bytes += chunk.Length;
+                        while (!chunk.IsEmpty)
+                        {
+                            var slice = chunk[..Math.Min(chunk.Length, FlushBytes - unflushed)];
+                            writer.Write(slice.Span);
+                            chunk = chunk[slice.Length..];
+                            unflushed += slice.Length;
+                            if (unflushed == FlushBytes && !await FlushAsync(writer, context.RequestAborted))
+                            {
+                                return ViewerOutcome.ViewerGone;
+                            }
+
+                            unflushed %= FlushBytes;
+                        }
                     }
 
-                    var flush = await writer.FlushAsync(context.RequestAborted);
-                    if (flush.IsCanceled || flush.IsCompleted)
+                    if (unflushed > 0 && !await FlushAsync(writer, context.RequestAborted))
                     {
                         return ViewerOutcome.ViewerGone;
                     }
@@ -280,6 +300,13 @@ internal sealed class ObjectResponder(
         {
             await hub.DetachAsync(feed);
         }
+    }
+
+    /// <summary>False when the viewer is gone.</summary>
+    private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken cancellation)
+    {
+        var flush = await writer.FlushAsync(cancellation);
+        return !flush.IsCanceled && !flush.IsCompleted;
     }
 
     private void RecordSent(LiveObjectFeed feed, int from, int to, long bytes, long started)
