@@ -53,19 +53,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     {
         lock (_gate)
         {
-            return new FeedSnapshot(_count, _state, _changed.Task);
-        }
-    }
-
-    /// <summary>Chunk <paramref name="index"/>; valid for every index below a snapshot's count.</summary>
-    public FeedChunk this[int index]
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _chunks[index];
-            }
+            return new FeedSnapshot(_count, _state, _changed.Task, _chunks);
         }
     }
 

@@ -244,6 +244,8 @@ internal sealed class ObjectResponder(
             // Headers go out now: the player knows the segment is coming before its first chunk exists.
             await response.StartAsync(context.RequestAborted);
             var writer = response.BodyWriter;
+            // StartAsync only commits the headers; Kestrel sends them with the first flush.
+            await writer.FlushAsync(context.RequestAborted);
             var sent = 0;
             while (true)
             {
@@ -255,32 +257,25 @@ internal sealed class ObjectResponder(
                     // waits on its own socket and costs no more memory than a fast one.
                     var from = sent;
                     long bytes = 0;
-                    var unflushed = 0;
                     for (; sent < snapshot.Count; sent++)
                     {
-                        var chunk = feed[sent].Data;
+                        // One HTTP chunk per slice (WriteAsync = copy + flush), not one per 4 KiB pool block as
+                        // Write + FlushAsync produces; still at most FlushBytes buffered per viewer.
+                        var chunk = snapshot.Chunks[sent].Data;
                         bytes += chunk.Length;
                         while (!chunk.IsEmpty)
                         {
-                            var slice = chunk[..Math.Min(chunk.Length, FlushBytes - unflushed)];
-                            writer.Write(slice.Span);
+                            var slice = chunk[..Math.Min(chunk.Length, FlushBytes)];
                             chunk = chunk[slice.Length..];
-                            unflushed += slice.Length;
-                            if (unflushed == FlushBytes && !await FlushAsync(writer, context.RequestAborted))
+                            var flush = await writer.WriteAsync(slice, context.RequestAborted);
+                            if (flush.IsCanceled || flush.IsCompleted)
                             {
                                 return ViewerOutcome.ViewerGone;
                             }
-
-                            unflushed %= FlushBytes;
                         }
                     }
 
-                    if (unflushed > 0 && !await FlushAsync(writer, context.RequestAborted))
-                    {
-                        return ViewerOutcome.ViewerGone;
-                    }
-
-                    RecordSent(feed, from, sent, bytes, started);
+                    RecordSent(snapshot.Chunks, from, sent, bytes, started);
                     continue;
                 }
 
@@ -302,14 +297,7 @@ internal sealed class ObjectResponder(
         }
     }
 
-    /// <summary>False when the viewer is gone.</summary>
-    private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken cancellation)
-    {
-        var flush = await writer.FlushAsync(cancellation);
-        return !flush.IsCanceled && !flush.IsCompleted;
-    }
-
-    private void RecordSent(LiveObjectFeed feed, int from, int to, long bytes, long started)
+    private void RecordSent(FeedChunk[] chunks, int from, int to, long bytes, long started)
     {
         if (from == 0)
         {
@@ -320,7 +308,7 @@ internal sealed class ObjectResponder(
         var now = time.GetUtcNow();
         for (var i = from; i < to; i++)
         {
-            metrics.PassedThrough(feed[i].ReceivedAt, now);
+            metrics.PassedThrough(chunks[i].ReceivedAt, now);
         }
     }
 

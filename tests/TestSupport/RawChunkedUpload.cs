@@ -5,8 +5,9 @@ using System.Text;
 namespace CmafOrigin.TestSupport;
 
 /// <summary>
-/// A chunked upload over a plain socket, for answers that come before the body ends (413, 408):
-/// HttpClient reads a response only after it has sent the whole request body.
+/// A chunked upload over a plain socket: its head goes out at once (HttpClient holds it until the first
+/// body bytes), and answers that come before the body ends (413, 408) can be read (HttpClient reads a
+/// response only after it has sent the whole request body).
 /// </summary>
 public sealed class RawChunkedUpload : IAsyncDisposable
 {
@@ -35,6 +36,13 @@ public sealed class RawChunkedUpload : IAsyncDisposable
         await _stream.WriteAsync(Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
         await _stream.WriteAsync(data, cancellationToken);
         await _stream.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the body with the terminating zero-length chunk.</summary>
+    public async Task EndAsync(CancellationToken cancellationToken)
+    {
+        await _stream.WriteAsync("0\r\n\r\n"u8.ToArray(), cancellationToken);
         await _stream.FlushAsync(cancellationToken);
     }
 

@@ -52,6 +52,25 @@ public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redi
     }
 
     [Fact]
+    public async Task Get_UploadBegunButNoBytesYet_SendsHeadersAtOnce()
+    {
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00007.m4s";
+        await using var upload = await RawChunkedUpload.StartAsync(_origin.IngestUri, path, Cancellation);
+        await _origin.WaitForCurrentAsync(path, meta => meta is { State: ObjectState.Uploading, Size: 0 }, Cancellation);
+
+        // The player learns the segment is coming before its first chunk exists.
+        await using var viewer = await StreamingViewer.OpenAsync(_origin.Delivery, path, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, viewer.Response.StatusCode);
+        Assert.Empty(viewer.Received);
+
+        await upload.SendChunkAsync([7, 7, 7], Cancellation);
+        await upload.EndAsync(Cancellation);
+        Assert.Equal(201, (await upload.ReadAnswerAsync(Cancellation)).Status);
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+        Assert.Equal([7, 7, 7], viewer.Received);
+    }
+
+    [Fact]
     public async Task Get_AfterCompletion_ReturnsExactBytesWithContentLength()
     {
         var path = $"/{TestPaths.Channel()}/init-stream0.m4s";
