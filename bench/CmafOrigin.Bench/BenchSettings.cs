@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Reflection;
+using CmafOrigin.Bench.Measure;
+
+namespace CmafOrigin.Bench;
+
+/// <summary>The command line: which scenarios, for how long, and where things go.</summary>
+internal sealed class BenchSettings
+{
+    public static readonly string[] AllScenarios = ["latency", "fanout", "ingest", "complete"];
+
+    public List<string> Scenarios { get; } = [];
+
+    /// <summary>Length of a live scenario's upload (segments of 2 s, warm-up included).</summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Segments at the start of a live scenario left out of the numbers (connection set-up, JIT).</summary>
+    public int WarmupSegments { get; set; } = 2;
+
+    public int? ViewersPerChannel { get; set; }
+
+    public int? Channels { get; set; }
+
+    public TimeSpan RecordSeconds { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan CompleteSeconds { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan CompleteWarmup { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Service to run dotnet-trace on during the window (ingest or delivery), or null.</summary>
+    public string? Trace { get; set; }
+
+    public bool Perf { get; set; }
+
+    /// <summary>Diagnosis only: no DELETE of old segments (ffmpeg's window), no manifest re-PUT.</summary>
+    public bool NoHousekeeping { get; set; }
+
+    public int ProfileSeconds { get; set; } = 20;
+
+    /// <summary>Seconds into the window before profiling starts (tiered JIT settles first).</summary>
+    public int ProfileDelaySeconds { get; set; } = 10;
+
+    public string BenchDirectory { get; set; } = DefaultBenchDirectory();
+
+    public string CacheDirectory => Path.Combine(BenchDirectory, ".cache");
+
+    public string? ResultsDirectoryOverride { get; set; }
+
+    public string ResultsDirectory => ResultsDirectoryOverride ?? Path.Combine(BenchDirectory, "results");
+
+    public BenchClock Clock { get; } = new();
+
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/CmafOrigin.Bench -- <scenario>... [options]
+
+        Scenarios: latency, fanout, ingest, complete, or all (in that order). Each starts its own redis-server,
+        Ingest.Api and Delivery.Api (and nginx for complete) on free loopback ports and stops them after.
+        Results: a table on the console and bench/results/<scenario>.json.
+
+        Options:
+          --duration <s>          live scenarios: seconds of upload, warm-up included (default 60)
+          --warmup-segments <n>   live scenarios: first segments left out of the numbers (default 2)
+          --viewers <n>           override viewers per channel (smoke runs)
+          --channels <n>          override channels (smoke runs)
+          --complete-seconds <s>  complete: seconds per server per round (default 10; 2 rounds)
+          --complete-warmup <s>   complete: seconds of load per server before measuring (default 3)
+          --record-seconds <s>    length of the ffmpeg recording made once into bench/.cache (default 30)
+          --results <dir>         where the JSON goes (default bench/results)
+          --trace <service>       profile ingest or delivery with dotnet-trace during the window (bench/.cache/profiles)
+          --perf                  perf record Ingest, Delivery and redis-server during the window
+          --profile-seconds <s>   how long to profile (default 20)
+          --profile-delay <s>     seconds into the window before profiling (default 10)
+        """;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var settings = new BenchSettings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            double Seconds() => double.Parse(Value(), CultureInfo.InvariantCulture);
+            int Number() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            switch (arg)
+            {
+                case "all":
+                    settings.Scenarios.AddRange(AllScenarios);
+                    break;
+                case "--duration":
+                    settings.Duration = TimeSpan.FromSeconds(Seconds());
+                    break;
+                case "--warmup-segments":
+                    settings.WarmupSegments = Number();
+                    break;
+                case "--viewers":
+                    settings.ViewersPerChannel = Number();
+                    break;
+                case "--channels":
+                    settings.Channels = Number();
+                    break;
+                case "--complete-seconds":
+                    settings.CompleteSeconds = TimeSpan.FromSeconds(Seconds());
+                    break;
+                case "--complete-warmup":
+                    settings.CompleteWarmup = TimeSpan.FromSeconds(Seconds());
+                    break;
+                case "--record-seconds":
+                    settings.RecordSeconds = TimeSpan.FromSeconds(Seconds());
+                    break;
+                case "--trace":
+                    var service = Value();
+                    settings.Trace = service is "ingest" or "delivery" ? service : throw new ArgumentException("--trace takes ingest or delivery");
+                    break;
+                case "--no-housekeeping":
+                    settings.NoHousekeeping = true;
+                    break;
+                case "--perf":
+                    settings.Perf = true;
+                    break;
+                case "--profile-delay":
+                    settings.ProfileDelaySeconds = Number();
+                    break;
+                case "--profile-seconds":
+                    settings.ProfileSeconds = Number();
+                    break;
+                case "--results":
+                    settings.ResultsDirectoryOverride = Path.GetFullPath(Value());
+                    break;
+                case var name when AllScenarios.Contains(name):
+                    settings.Scenarios.Add(name);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{arg}'");
+            }
+        }
+
+        if (settings.Scenarios.Count == 0)
+        {
+            throw new ArgumentException("name at least one scenario, or all");
+        }
+
+        return settings;
+    }
+
+    private static string DefaultBenchDirectory() =>
+        typeof(BenchSettings).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "BenchDirectory")?.Value
+        ?? Path.GetFullPath("bench");
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CmafOrigin.Bench.Measure;
+using CmafOrigin.Bench.Recording;
+
+namespace CmafOrigin.Bench.Scenarios;
+
+/// <summary>What one scenario measured: the row of the results table and bench/results/&lt;scenario&gt;.json.</summary>
+internal sealed record ScenarioResult
+{
+    public required string Scenario { get; init; }
+
+    public required string Description { get; init; }
+
+    public required DateTimeOffset RanAt { get; init; }
+
+    public required int Viewers { get; init; }
+
+    public required int Uploads { get; init; }
+
+    public int Channels { get; init; }
+
+    public double DurationS { get; init; }
+
+    /// <summary>The headline latency (live: pass-through per chunk; complete: per request to Delivery), ms.</summary>
+    public double? P50Ms { get; init; }
+
+    public double? P90Ms { get; init; }
+
+    public double? P99Ms { get; init; }
+
+    public double? P999Ms { get; init; }
+
+    public double? MaxMs { get; init; }
+
+    public int Samples { get; init; }
+
+    public required int Errors { get; init; }
+
+    public IReadOnlyDictionary<string, int>? ErrorKinds { get; init; }
+
+    public IReadOnlyDictionary<string, string>? ErrorExamples { get; init; }
+
+    public required double DeliveryRssMb { get; init; }
+
+    public double IngestRssMb { get; init; }
+
+    public double RedisRssMb { get; init; }
+
+    /// <summary>CPU seconds of Ingest + Delivery + redis-server during the measured window.</summary>
+    public required double CpuS { get; init; }
+
+    public IReadOnlyDictionary<string, double>? CpuBreakdownS { get; init; }
+
+    /// <summary>Share of both cores busy during the window (whole machine, load tool included), percent.</summary>
+    public double MachineBusyPercent { get; init; }
+
+    /// <summary>How long a work item waited in the load tool's thread pool during the window (probed every 10 ms), ms.</summary>
+    public Samples.Summary? LoadToolLagMs { get; init; }
+
+    public long? LoadToolMaxPendingWorkItems { get; init; }
+
+    public Samples.Summary? PassThroughMs { get; init; }
+
+    public Samples.Summary? TtfbMs { get; init; }
+
+    /// <summary>
+    /// Upload head sent → STARTED event (seen by the tool's own subscriber): Ingest's part of a request's wait;
+    /// STARTED (or the first piece, if later) → response head: Delivery's part.
+    /// </summary>
+    public IReadOnlyDictionary<string, Samples.Summary>? TtfbSplitMs { get; init; }
+
+    public Samples.Summary? EncoderToIngestMs { get; init; }
+
+    public Samples.Summary? IngestToViewerMs { get; init; }
+
+    public IReadOnlyDictionary<string, double?>? IngestStoreMs { get; init; }
+
+    public IReadOnlyDictionary<string, double?>? DeliveryPassThroughMs { get; init; }
+
+    /// <summary>Each service's .NET runtime during the window: GC, allocation, contention (from its /metrics).</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>>? Runtime { get; init; }
+
+    /// <summary>What redis-server ran during the window: calls and server µs per command.</summary>
+    public IReadOnlyDictionary<string, RedisCommandStats.CommandStat>? RedisCommands { get; init; }
+
+    public double? DeliveredMbitS { get; init; }
+
+    public double? IngestedMbitS { get; init; }
+
+    public double? RequestsPerSecond { get; init; }
+
+    public double? NginxRequestsPerSecond { get; init; }
+
+    public double? RatioToNginx { get; init; }
+
+    public Samples.Summary? NginxLatencyMs { get; init; }
+
+    public double? NginxRssMb { get; init; }
+
+    public double? NginxCpuS { get; init; }
+
+    public required string Target { get; init; }
+
+    public required bool TargetMet { get; init; }
+
+    public string? Notes { get; init; }
+
+    public string? Recording { get; init; }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonOptions.Default)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}

@@ -1,0 +1,30 @@
+namespace CmafOrigin.Bench.Scenarios;
+
+/// <summary>The live scenarios of issue 6 and their targets (2-core machine, load tool included).</summary>
+internal static class Scenarios
+{
+    public static LiveScenarioSpec Live(string name, BenchSettings settings)
+    {
+        var spec = name switch
+        {
+            "latency" => new LiveScenarioSpec(
+                "latency", "1 channel × 3 renditions (3 / 1.2 / 0.6 Mbit/s), 10 viewers", 1, [0, 1, 2], 10,
+                "pass-through p50 ≤ 2 ms, p99 ≤ 10 ms",
+                r => r.P50Ms <= 2 && r.P99Ms <= 10 && r.Errors == 0),
+            "fanout" => new LiveScenarioSpec(
+                "fanout", "1 channel at 3 Mbit/s, 1000 viewers", 1, [0], 1000,
+                "p99 ≤ 100 ms, 0 errors, Delivery RSS ≤ 400 MB",
+                r => r.P99Ms <= 100 && r.Errors == 0 && r.DeliveryRssMb <= 400),
+            "ingest" => new LiveScenarioSpec(
+                "ingest", "50 channels × 3 renditions (150 uploads, 240 Mbit/s in), 1 viewer per upload", 50, [0, 1, 2], 3,
+                "pass-through p99 ≤ 20 ms, 0 errors",
+                r => r.P99Ms <= 20 && r.Errors == 0),
+            _ => throw new ArgumentException($"unknown scenario {name}"),
+        };
+        return spec with
+        {
+            Channels = settings.Channels ?? spec.Channels,
+            ViewersPerChannel = settings.ViewersPerChannel ?? spec.ViewersPerChannel,
+        };
+    }
+}
