@@ -16,4 +16,7 @@ internal static partial class FeedLog
 
     [LoggerMessage(2005, LogLevel.Information, "Redis connection restored; re-reading {Feeds} live feeds")]
     public static partial void Restored(ILogger logger, int feeds);
+
+    [LoggerMessage(2006, LogLevel.Debug, "Feed of {Path} version {Version} stopped short of the end: {Reason}")]
+    public static partial void Aborted(ILogger logger, string path, string version, string reason);
 }

@@ -46,9 +46,6 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     /// <summary>Viewers attached; changed only under the hub's lock.</summary>
     internal int Viewers { get; set; }
 
-    /// <summary>Why the feed aborted, for logs.</summary>
-    public string? AbortReason { get; private set; }
-
     public FeedSnapshot Snapshot()
     {
         lock (_gate)
@@ -185,8 +182,12 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
             }
 
             _state = state;
-            AbortReason = reason;
             changed = _changed;
+        }
+
+        if (state == FeedState.Aborted)
+        {
+            FeedLog.Aborted(_logger, Version.Path.Value, Version.Version, reason ?? "unknown");
         }
 
         changed.TrySetResult();

@@ -98,16 +98,7 @@ internal sealed class ChunkedUploader(string host, int port) : IAsyncDisposable
             return _stream;
         }
 
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, cancellationToken);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = await LoopbackSockets.ConnectAsync(host, port, cancellationToken);
 
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);

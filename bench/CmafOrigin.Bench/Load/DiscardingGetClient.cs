@@ -93,16 +93,7 @@ internal sealed class DiscardingGetClient(string host, int port, string path) : 
             return _socket;
         }
 
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, cancellationToken);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = await LoopbackSockets.ConnectAsync(host, port, cancellationToken);
 
         _socket = socket;
         return socket;
