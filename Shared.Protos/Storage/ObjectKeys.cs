@@ -15,8 +15,14 @@ namespace CmafOrigin.Contracts.Storage;
 /// {prefix}:{live/demo}:out.mpd:{version}:chunks  stream  one entry per received piece, then an end or abort marker
 /// {prefix}:events                                pub/sub ObjectEvent wake-ups for every object
 /// {prefix}:manifests                             zset    manifest paths scored by their last completed upload (Unix ms)
+/// {prefix}:{live/demo}:@channel                  hash    the channel's state (started, last activity, ...)
+/// {prefix}:{live/demo}:@activity                 stream  ChannelEvent entries, newest last, capped
+/// {prefix}:channel-events                        pub/sub ChannelEvent for every channel, for WatchChannels
+/// {prefix}:{@delivery}:instances                 zset    Delivery instance ids scored by when their report expires (Unix ms)
+/// {prefix}:{@delivery}:instance:{id}             string  that instance's DeliveryInstanceReport, with a TTL
 /// </code>
-/// Path characters never include ':' or braces, so keys are unambiguous.
+/// Path characters never include ':', '@' or braces, so keys are unambiguous: a name starting with '@'
+/// is never an object's.
 /// </remarks>
 public sealed class ObjectKeys(string prefix)
 {
@@ -35,9 +41,22 @@ public sealed class ObjectKeys(string prefix)
 
     public RedisKey Chunks(ObjectPath path, string version) => $"{Base(path)}:{version}:chunks";
 
+    /// <summary>ChannelEvent for every channel as it happens (what WatchChannels streams).</summary>
+    public RedisChannel ChannelEvents { get; } = RedisChannel.Literal($"{prefix}:channel-events");
+
+    /// <summary>Every Delivery instance that reported, scored by when its report expires.</summary>
+    public RedisKey DeliveryInstances { get; } = $"{prefix}:{{@delivery}}:instances";
+
+    public RedisKey Channel(string channel) => $"{ChannelBase(channel)}:@channel";
+
+    public RedisKey ChannelActivity(string channel) => $"{ChannelBase(channel)}:@activity";
+
+    public RedisKey DeliveryReport(string instanceId) => $"{Prefix}:{{@delivery}}:instance:{instanceId}";
+
     /// <summary>A pattern matching every key of every object, for tests and tooling (SCAN).</summary>
     public string AllKeysPattern => $"{Prefix}:{{*";
 
-    private string Base(ObjectPath path) =>
-        $"{Prefix}:{{{(path.Channel.Length == 0 ? "/" : path.Channel)}}}:{path.Name}";
+    private string Base(ObjectPath path) => $"{ChannelBase(path.Channel)}:{path.Name}";
+
+    private string ChannelBase(string channel) => $"{Prefix}:{{{(channel.Length == 0 ? "/" : channel)}}}";
 }
