@@ -224,4 +224,16 @@ internal static class ObjectScripts
         end
         return removed
         """;
+
+    /// <summary>
+    /// KEYS: channel, channel activity, then any other keys of the channel to remove. ARGV: channel events,
+    /// channel-ended event. The last step of a purge; announces the end when the channel was live.
+    /// </summary>
+    public const string PurgeChannel = """
+        local live = redis.call('HGET', KEYS[1], 'state') == 'live'
+        local removed = 0
+        for i = 1, #KEYS do removed = removed + redis.call('DEL', KEYS[i]) end
+        if live then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
+        return removed
+        """;
 }
