@@ -86,6 +86,37 @@ public sealed class ControlPlaneTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchChannels_ASilentChannel_GetsAChannelEnded_AndStartsAgainWhenUploadsResume()
+    {
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?> { ["Catalog:EndedAfter"] = "00:00:02" });
+        using var client = ControlClient.For(origin);
+        var channel = TestPaths.Channel();
+        await PutAsync(origin, $"/{channel}/out.mpd");
+        await PutAsync(origin, $"/{channel}/chunk-stream0-00001.m4s");
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        watching.CancelAfter(TimeSpan.FromSeconds(30));
+        using var watch = client.Catalog.WatchChannels(new WatchChannelsRequest { Channel = channel }, client.Call(watching.Token, TimeSpan.FromSeconds(40)));
+
+        var kinds = new List<ChannelEventKind> { await NextAsync() };
+        Assert.Equal(ChannelState.Ended, (await client.Catalog.GetChannelAsync(new GetChannelRequest { Name = channel }, client.Call(Cancellation))).State);
+        await PutAsync(origin, $"/{channel}/chunk-stream0-00002.m4s");
+        for (var i = 0; i < 4; i++)
+        {
+            kinds.Add(await NextAsync());
+        }
+
+        Assert.Equal(
+            [ChannelEventKind.ChannelEnded, ChannelEventKind.ChannelStarted, ChannelEventKind.SegmentStarted, ChannelEventKind.SegmentCompleted, ChannelEventKind.ChannelEnded],
+            kinds);
+
+        async Task<ChannelEventKind> NextAsync()
+        {
+            Assert.True(await watch.ResponseStream.MoveNext(watching.Token), "the watch ended");
+            return watch.ResponseStream.Current.Kind;
+        }
+    }
+
+    [Fact]
     public async Task Grpc_IsNotServedOnTheIngestPort()
     {
         using var client = ControlClient.For(_origin.IngestUri, _origin.AdminToken);
@@ -124,5 +155,11 @@ public sealed class ControlPlaneTests(RedisServer redis) : IAsyncLifetime
         Assert.NotNull(refused);
         Assert.Contains("Control:AdminToken", refused.ToString(), StringComparison.Ordinal);
         Assert.Empty((await client.Catalog.ListChannelsAsync(new ListChannelsRequest(), client.Call(Cancellation))).Channels);
+    }
+
+    private static async Task PutAsync(OriginHost origin, string path)
+    {
+        using var response = await origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1, 2, 3]), Cancellation);
+        response.EnsureSuccessStatusCode();
     }
 }
