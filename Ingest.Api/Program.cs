@@ -13,6 +13,7 @@ public sealed class Program
 
         builder.AddServiceDefaults();
         builder.AddIngestServices();
+        builder.AddIngestAuth();
 
         var app = builder.Build();
 
