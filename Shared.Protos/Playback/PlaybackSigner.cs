@@ -69,18 +69,26 @@ public sealed class PlaybackSigner
     /// <summary>Checks <paramref name="token"/> for <paramref name="path"/> at <paramref name="now"/>; the signature is compared in constant time.</summary>
     public PlaybackVerdict Check(ReadOnlySpan<char> token, ObjectPath path, DateTimeOffset now)
     {
+        var verdict = Check(token, now, out var prefix);
+        return verdict != PlaybackVerdict.Valid || prefix.Covers(path) ? verdict : PlaybackVerdict.OutsidePrefix;
+    }
+
+    /// <summary>Checks that <paramref name="token"/> is ours and unexpired; <paramref name="prefix"/> is then what it grants.</summary>
+    public PlaybackVerdict Check(ReadOnlySpan<char> token, DateTimeOffset now, out PathPrefix prefix)
+    {
+        prefix = default;
         if (token.IsEmpty)
         {
             return PlaybackVerdict.Missing;
         }
 
-        if (!TryParse(token, out var seconds, out var expires, out var prefix, out var signature))
+        if (!TryParse(token, out var seconds, out var expires, out var granted, out var signature))
         {
             return PlaybackVerdict.Malformed;
         }
 
         // Authentic first: an expired or foreign token is only reported as such once it is known to be ours.
-        if (!CryptographicOperations.FixedTimeEquals(Mac(prefix.Value, seconds), signature))
+        if (!CryptographicOperations.FixedTimeEquals(Mac(granted.Value, seconds), signature))
         {
             return PlaybackVerdict.BadSignature;
         }
@@ -90,7 +98,8 @@ public sealed class PlaybackSigner
             return PlaybackVerdict.Expired;
         }
 
-        return prefix.Covers(path) ? PlaybackVerdict.Valid : PlaybackVerdict.OutsidePrefix;
+        prefix = granted;
+        return PlaybackVerdict.Valid;
     }
 
     /// <summary>A short reason for a refusal, safe to show the viewer.</summary>
