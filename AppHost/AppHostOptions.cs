@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace CmafOrigin.AppHost;
 
-/// <summary>AppHost's command line. Hand-parsed: five options do not justify a parser package.</summary>
+/// <summary>AppHost's command line. Hand-parsed: a handful of options do not justify a parser package.</summary>
 internal sealed record AppHostOptions
 {
     public const int DefaultIngestPort = 5000;
@@ -21,6 +21,8 @@ internal sealed record AppHostOptions
           --delivery-port <port>  port of Delivery.Api, where players GET (default 5001)
           --demo                  also run ffmpeg pushing a test pattern (two video renditions and audio)
                                   to <ingest>/live/demo/out.mpd
+          --ingest-user <name>    user name encoders publish with (HTTP Basic; default encoder)
+          --ingest-password <pw>  their password (default: a new random one each run, printed at start)
           -h, --help              show this help
         """;
 
@@ -32,6 +34,11 @@ internal sealed record AppHostOptions
     public int DeliveryPort { get; init; } = DefaultDeliveryPort;
 
     public bool Demo { get; init; }
+
+    public string IngestUser { get; init; } = IngestCredential.DefaultUsername;
+
+    /// <summary>The password encoders publish with; null to generate one.</summary>
+    public string? IngestPassword { get; init; }
 
     public bool Help { get; init; }
 
@@ -68,6 +75,20 @@ internal sealed record AppHostOptions
                     }
 
                     result = result with { Redis = redis };
+                    break;
+                case "--ingest-user" or "--ingest-password":
+                    if (!TryTakeValue(args, ref i, arg, inlineValue, out var credential, out error))
+                    {
+                        return false;
+                    }
+
+                    if (arg == "--ingest-user" && credential.Contains(':', StringComparison.Ordinal))
+                    {
+                        error = "--ingest-user cannot contain ':' (HTTP Basic separates user and password with it)";
+                        return false;
+                    }
+
+                    result = arg == "--ingest-user" ? result with { IngestUser = credential } : result with { IngestPassword = credential };
                     break;
                 case "--ingest-port" or "--delivery-port":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var text, out error))

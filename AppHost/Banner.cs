@@ -25,6 +25,7 @@ internal static class Banner
             .AppendLine($"  ingest    {Wiring.Origin(wiring.IngestUrl)}    (encoders PUT here)")
             .AppendLine($"  delivery  {Wiring.Origin(wiring.DeliveryUrl)}    (players GET here)")
             .AppendLine($"  redis     {wiring.RedisConnection}    ({(wiring.RedisIsOwn ? "started by AppHost" : "given with --redis")})")
+            .AppendLine($"  publish   user {wiring.IngestCredential.Username}  password {wiring.IngestCredential.Password}    (HTTP Basic, every path)")
             .AppendLine();
 
         if (demo)

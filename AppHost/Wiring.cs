@@ -6,6 +6,9 @@ namespace CmafOrigin.AppHost;
 /// </summary>
 internal sealed record Wiring(string RedisConnection, Uri IngestUrl, Uri DeliveryUrl, bool RedisIsOwn)
 {
+    /// <summary>What encoders publish with; Ingest is given it and requires it.</summary>
+    public IngestCredential IngestCredential { get; init; } = IngestCredential.Generate();
+
     /// <summary>The name under which services look up Redis: <c>ConnectionStrings:redis</c>.</summary>
     public const string RedisConnectionName = "redis";
 
@@ -15,7 +18,12 @@ internal sealed record Wiring(string RedisConnection, Uri IngestUrl, Uri Deliver
         redisConnection,
         new Uri($"http://localhost:{options.IngestPort}"),
         new Uri($"http://localhost:{options.DeliveryPort}"),
-        redisIsOwn);
+        redisIsOwn)
+    {
+        IngestCredential = options.IngestPassword is { } password
+            ? new IngestCredential(options.IngestUser, password)
+            : IngestCredential.Generate(options.IngestUser),
+    };
 
     /// <summary>The environment of the service called <paramref name="serviceName"/> (<c>ingest</c>, <c>delivery</c>).</summary>
     public IReadOnlyDictionary<string, string> EnvironmentFor(string serviceName)
@@ -31,6 +39,14 @@ internal sealed record Wiring(string RedisConnection, Uri IngestUrl, Uri Deliver
                 ? configured
                 : "Development",
         };
+
+        if (serviceName == ServiceProject.Ingest.Name)
+        {
+            foreach (var (name, value) in IngestCredential.Environment())
+            {
+                environment[name] = value;
+            }
+        }
 
         // Telemetry goes where AppHost's own environment says (e.g. a local Aspire dashboard), and nowhere otherwise.
         if (Environment.GetEnvironmentVariable(OtlpEndpointVariable) is { Length: > 0 } otlpEndpoint)
