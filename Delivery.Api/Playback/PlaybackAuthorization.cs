@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Playback;
@@ -71,7 +72,8 @@ internal sealed class PlaybackAuthorization(
 
         if (inPath)
         {
-            // 3. Path form
+            // 3. Path form. The span keeps the object path, not the token (a capability, until it expires).
+            Activity.Current?.SetTag("url.path", $"{TokenPathStart}-/{path.Value}");
             request.RawTarget = objectTarget;
             var query = objectTarget.IndexOf('?', StringComparison.Ordinal);
             context.Request.Path = query < 0 ? objectTarget : objectTarget[..query];

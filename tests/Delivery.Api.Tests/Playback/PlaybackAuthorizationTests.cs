@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Playback;
@@ -188,6 +189,28 @@ public sealed class PlaybackAuthorizationTests(SignedPlaybackFixture fixture) : 
         var error = Assert.Throws<OptionsValidationException>(factory.StartServer);
 
         Assert.Contains("Delivery:SignedPlayback:Key must be at least 32 characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_DoesNotEndUpInTraces()
+    {
+        var token = fixture.ChannelToken;
+        var traced = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => traced.Enqueue(
+                $"{activity.DisplayName} {string.Join(' ', activity.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))}"),
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        (await GetAsync($"/~t/{token}/{fixture.SegmentPath}")).Dispose();
+        (await GetAsync($"/{fixture.SegmentPath}?token={token}")).Dispose();
+
+        var spans = traced.Where(span => span.Contains(fixture.SegmentPath, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span => Assert.DoesNotContain(token.Split('.')[2], span, StringComparison.Ordinal));
     }
 
     /// <summary>A GET that does not follow redirects: they are looked at.</summary>
