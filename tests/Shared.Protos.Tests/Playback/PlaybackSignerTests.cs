@@ -25,6 +25,15 @@ public sealed class PlaybackSignerTests
         Assert.Matches("^[0-9A-Za-z._-]+$", token);
     }
 
+    /// <summary>The token docs/security.md's openssl recipe prints for this key, prefix and expiry (computed outside .NET).</summary>
+    [Fact]
+    public void Sign_MatchesTheDocumentedShellRecipe()
+    {
+        var token = Signer.Sign(PathPrefix.Parse("live/demo"), DateTimeOffset.FromUnixTimeSeconds(1767225600));
+
+        Assert.Equal("1767225600.bGl2ZS9kZW1v.OMmELuWGOhjiiHhDs8NT-Oqrrz8Jok-v4xj_PNKYwKo", token);
+    }
+
     [Fact]
     public void Check_OwnTokenWithinPrefixBeforeExpiry_IsValid()
     {
