@@ -64,6 +64,12 @@ internal sealed class PlaybackAuthorization(
             return inPath ? TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest) : await next(invocation);
         }
 
+        if (inPath)
+        {
+            // The span keeps the object path, not the token (a capability for its prefix until it expires), refused or not.
+            Activity.Current?.SetTag("url.path", $"{TokenPathStart}-/{path.Value}");
+        }
+
         var verdict = _signer.Check(token, path, time.GetUtcNow());
         if (verdict != PlaybackVerdict.Valid)
         {
@@ -72,8 +78,7 @@ internal sealed class PlaybackAuthorization(
 
         if (inPath)
         {
-            // 3. Path form. The span keeps the object path, not the token (a capability, until it expires).
-            Activity.Current?.SetTag("url.path", $"{TokenPathStart}-/{path.Value}");
+            // 3. Path form
             request.RawTarget = objectTarget;
             var query = objectTarget.IndexOf('?', StringComparison.Ordinal);
             context.Request.Path = query < 0 ? objectTarget : objectTarget[..query];

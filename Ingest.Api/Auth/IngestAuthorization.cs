@@ -67,7 +67,8 @@ internal sealed class IngestAuthorization(IngestCredentials credentials, ILogger
     {
         var request = context.Request;
         // A body sent anyway (an encoder streaming a segment) is of no use: close rather than drain it.
-        if (request.ContentLength is not 0 && !request.Headers.Expect.Contains("100-continue"))
+        if (request.ContentLength is not 0
+            && !request.Headers.Expect.Any(expect => string.Equals(expect, "100-continue", StringComparison.OrdinalIgnoreCase)))
         {
             context.Response.Headers.Connection = "close";
         }

@@ -205,11 +205,16 @@ public sealed class PlaybackAuthorizationTests(SignedPlaybackFixture fixture) : 
         };
         ActivitySource.AddActivityListener(listener);
 
+        var foreign = SignedPlaybackFixture.Signer.Sign(PathPrefix.Parse("live/elsewhere"), DateTimeOffset.UtcNow.AddMinutes(5));
+
         (await GetAsync($"/~t/{token}/{fixture.SegmentPath}")).Dispose();
         (await GetAsync($"/{fixture.SegmentPath}?token={token}")).Dispose();
+        // Refused, but valid for its own prefix: not to be recorded either.
+        (await GetAsync($"/~t/{foreign}/{fixture.SegmentPath}")).Dispose();
 
         var spans = traced.Where(span => span.Contains(fixture.SegmentPath, StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, spans.Count);
+        Assert.Equal(3, spans.Count);
+        Assert.All(spans, span => Assert.DoesNotContain(foreign.Split('.')[2], span, StringComparison.Ordinal));
         Assert.All(spans, span => Assert.DoesNotContain(token.Split('.')[2], span, StringComparison.Ordinal));
     }
 
