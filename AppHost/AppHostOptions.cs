@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace CmafOrigin.AppHost;
 
-/// <summary>AppHost's command line. Hand-parsed: six options do not justify a parser package.</summary>
+/// <summary>AppHost's command line. Hand-parsed: a handful of options do not justify a parser package.</summary>
 internal sealed record AppHostOptions
 {
     public const int DefaultIngestPort = 5000;
@@ -23,6 +23,8 @@ internal sealed record AppHostOptions
           --control-port <port>   port of Ingest.Api's gRPC control plane, cleartext HTTP/2 (default 5002)
           --demo                  also run ffmpeg pushing a test pattern (two video renditions and audio)
                                   to <ingest>/live/demo/out.mpd
+          --ingest-user <name>    user name encoders publish with (HTTP Basic; default encoder)
+          --ingest-password <pw>  their password (default: a new random one each run, printed at start)
           -h, --help              show this help
         """;
 
@@ -36,6 +38,11 @@ internal sealed record AppHostOptions
     public int ControlPort { get; init; } = DefaultControlPort;
 
     public bool Demo { get; init; }
+
+    public string IngestUser { get; init; } = IngestCredential.DefaultUsername;
+
+    /// <summary>The password encoders publish with; null to generate one.</summary>
+    public string? IngestPassword { get; init; }
 
     public bool Help { get; init; }
 
@@ -72,6 +79,20 @@ internal sealed record AppHostOptions
                     }
 
                     result = result with { Redis = redis };
+                    break;
+                case "--ingest-user" or "--ingest-password":
+                    if (!TryTakeValue(args, ref i, arg, inlineValue, out var credential, out error))
+                    {
+                        return false;
+                    }
+
+                    if (arg == "--ingest-user" && credential.Contains(':', StringComparison.Ordinal))
+                    {
+                        error = "--ingest-user cannot contain ':' (HTTP Basic separates user and password with it)";
+                        return false;
+                    }
+
+                    result = arg == "--ingest-user" ? result with { IngestUser = credential } : result with { IngestPassword = credential };
                     break;
                 case "--ingest-port" or "--delivery-port" or "--control-port":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var text, out error))

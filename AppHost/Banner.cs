@@ -24,7 +24,8 @@ internal static class Banner
             .AppendLine(ReadyLine)
             .AppendLine($"  ingest    {Wiring.Origin(wiring.IngestUrl)}    (encoders PUT here)")
             .AppendLine($"  delivery  {Wiring.Origin(wiring.DeliveryUrl)}    (players GET here)")
-            .AppendLine($"  redis     {wiring.RedisConnection}    ({(wiring.RedisIsOwn ? "started by AppHost" : "given with --redis")})");
+            .AppendLine($"  redis     {wiring.RedisConnection}    ({(wiring.RedisIsOwn ? "started by AppHost" : "given with --redis")})")
+            .AppendLine($"  publish   user {wiring.IngestCredential.Username}  password {wiring.IngestCredential.Password}    (HTTP Basic, every path)");
         if (wiring.ControlUrl is not null)
         {
             text.AppendLine($"  control   {Wiring.Origin(wiring.ControlUrl)}    (gRPC, cleartext HTTP/2: ChannelCatalog, OriginAdmin)")

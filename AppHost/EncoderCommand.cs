@@ -33,8 +33,11 @@ internal static class EncoderCommand
         ["-use_timeline", "0", "-use_template", "1", "-method", "PUT", "-http_persistent", "1", "-index_correction", "1"],
         ["-utc_timing_url", $"{Wiring.Origin(wiring.DeliveryUrl)}/time", "-target_latency", "1.5"],
         ["-adaptation_sets", "id=0,streams=v id=1,streams=a"],
-        [ManifestUrl(wiring.IngestUrl)],
+        [PublishUrl(wiring)],
     ];
+
+    /// <summary>Where the encoder PUTs the manifest, with the ingest credential in the URL (ffmpeg sends it as HTTP Basic).</summary>
+    public static string PublishUrl(Wiring wiring) => wiring.IngestCredential.In(new Uri(ManifestUrl(wiring.IngestUrl))).AbsoluteUri;
 
     public static string ManifestUrl(Uri baseUrl) => Wiring.Origin(baseUrl) + ChannelPath;
 }

@@ -14,6 +14,9 @@ internal sealed record Wiring(string RedisConnection, Uri IngestUrl, Uri Deliver
     /// <summary>The Bearer token of the control plane's admin calls: AppHost's own <c>Control__AdminToken</c>, or a fresh random one.</summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>What encoders publish with; Ingest is given it and requires it.</summary>
+    public IngestCredential IngestCredential { get; init; } = IngestCredential.Generate();
+
     /// <summary>The name under which services look up Redis: <c>ConnectionStrings:redis</c>.</summary>
     public const string RedisConnectionName = "redis";
 
@@ -31,6 +34,9 @@ internal sealed record Wiring(string RedisConnection, Uri IngestUrl, Uri Deliver
         AdminToken = Environment.GetEnvironmentVariable(AdminTokenVariable) is { Length: > 0 } given
             ? given
             : RandomNumberGenerator.GetHexString(64, lowercase: true),
+        IngestCredential = options.IngestPassword is { } password
+            ? new IngestCredential(options.IngestUser, password)
+            : IngestCredential.Generate(options.IngestUser),
     };
 
     /// <summary>The environment of the service called <paramref name="serviceName"/> (<c>ingest</c>, <c>delivery</c>).</summary>
@@ -48,9 +54,18 @@ internal sealed record Wiring(string RedisConnection, Uri IngestUrl, Uri Deliver
                 : "Development",
         };
 
-        if (serviceName == "ingest" && ControlUrl is not null)
+        if (serviceName == ServiceProject.Ingest.Name)
         {
-            environment["Control__Url"] = Origin(ControlUrl);
+            foreach (var (name, value) in IngestCredential.Environment())
+            {
+                environment[name] = value;
+            }
+
+            if (ControlUrl is not null)
+            {
+                environment["Control__Url"] = Origin(ControlUrl);
+            }
+
             if (AdminToken is not null)
             {
                 environment[AdminTokenVariable] = AdminToken;

@@ -14,6 +14,7 @@ public sealed class Program
 
         builder.AddServiceDefaults();
         builder.AddDeliveryServices();
+        builder.AddSignedPlayback();
 
         var app = builder.Build();
 

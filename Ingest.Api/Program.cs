@@ -14,6 +14,7 @@ public sealed class Program
         builder.AddServiceDefaults();
         builder.AddIngestServices();
         builder.AddControlPlane();
+        builder.AddIngestAuth();
 
         var app = builder.Build();
 

@@ -1,18 +1,22 @@
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Ingest.Auth;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Uploads;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CmafOrigin.Ingest.Apis;
 
-/// <summary>The encoder-facing API: PUT or POST stores an object, DELETE removes it (DASH-IF Live Media Ingest).</summary>
+/// <summary>
+/// The encoder-facing API: PUT or POST stores an object, DELETE removes it (DASH-IF Live Media Ingest); each only
+/// with credentials granting the path (<see cref="IngestAuthorization"/>).
+/// </summary>
 internal static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/{**path}", [HttpMethods.Put, HttpMethods.Post], UploadAsync);
-        app.MapDelete("/{**path}", DeleteAsync);
+        app.MapMethods("/{**path}", [HttpMethods.Put, HttpMethods.Post], UploadAsync).AddEndpointFilter<IngestAuthorization>();
+        app.MapDelete("/{**path}", DeleteAsync).AddEndpointFilter<IngestAuthorization>();
         return app;
     }
 

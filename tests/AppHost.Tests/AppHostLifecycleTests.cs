@@ -21,7 +21,9 @@ public sealed class AppHostLifecycleTests
         Assert.Contains($"ingest    {Wiring.Origin(host.IngestUrl)}", output, StringComparison.Ordinal);
         Assert.Contains($"delivery  {Wiring.Origin(host.DeliveryUrl)}", output, StringComparison.Ordinal);
         Assert.Contains("(started by AppHost)", output, StringComparison.Ordinal);
-        Assert.Contains($"{Wiring.Origin(host.IngestUrl)}/live/demo/out.mpd", output, StringComparison.Ordinal);
+        // The push command carries the printed credential: http://encoder:<password>@localhost:<port>/live/demo/out.mpd
+        Assert.Contains($"@{host.IngestUrl.Authority}/live/demo/out.mpd", output, StringComparison.Ordinal);
+        Assert.Contains("publish   user encoder  password ", output, StringComparison.Ordinal);
         Assert.Contains($"-utc_timing_url {Wiring.Origin(host.DeliveryUrl)}/time", output, StringComparison.Ordinal);
         Assert.Contains($"ffplay {Wiring.Origin(host.DeliveryUrl)}/live/demo/out.mpd", output, StringComparison.Ordinal);
         Assert.Contains("[redis]", output, StringComparison.Ordinal);

@@ -13,15 +13,27 @@ public sealed class AppHostOptionsTests
         Assert.Equal(5002, options.ControlPort);
         Assert.False(options.Demo);
         Assert.False(options.Help);
+        Assert.Equal("encoder", options.IngestUser);
+        Assert.Null(options.IngestPassword);
+    }
+
+    [Fact]
+    public void TryParse_UserWithColon_IsRefused()
+    {
+        Assert.False(AppHostOptions.TryParse(["--ingest-user", "a:b"], out _, out var error));
+        Assert.Contains("cannot contain ':'", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TryParse_EveryOption_IsRead()
     {
         Assert.True(AppHostOptions.TryParse(
-            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo"],
+            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo", "--ingest-user", "studio", "--ingest-password=pw"],
             out var options,
             out _));
+
+        Assert.Equal("studio", options.IngestUser);
+        Assert.Equal("pw", options.IngestPassword);
 
         Assert.Equal("10.0.0.1:6380,password=x", options.Redis);
         Assert.Equal(6000, options.IngestPort);

@@ -34,6 +34,19 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public Uri ControlUrl { get; }
 
+    /// <summary>
+    /// The Basic credential the banner printed (<c>publish   user &lt;name&gt;  password &lt;password&gt;</c>), as an
+    /// Authorization header: what a person would copy from it. Call after the banner is out.
+    /// </summary>
+    public System.Net.Http.Headers.AuthenticationHeaderValue PrintedIngestCredential()
+    {
+        var line = Output.Split('\n').First(line => line.Contains("publish   user ", StringComparison.Ordinal));
+        var words = line[line.IndexOf("publish", StringComparison.Ordinal)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var user = words[Array.IndexOf(words, "user") + 1];
+        var password = words[Array.IndexOf(words, "password") + 1];
+        return new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+    }
+
     /// <summary>The exit code, once AppHost has exited and its output is read to the end.</summary>
     public Task<int> Exited { get; }
 

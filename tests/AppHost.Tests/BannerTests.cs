@@ -3,7 +3,10 @@ namespace CmafOrigin.AppHost.Tests;
 public sealed class BannerTests
 {
     private static readonly Wiring Sample = new(
-        "127.0.0.1:6390", new Uri("http://localhost:5100"), new Uri("http://localhost:5101"), RedisIsOwn: true);
+        "127.0.0.1:6390", new Uri("http://localhost:5100"), new Uri("http://localhost:5101"), RedisIsOwn: true)
+    {
+        IngestCredential = new IngestCredential("encoder", "s3cret-Pw_1"),
+    };
 
     [Fact]
     public void Render_WithoutDemo_ShowsWhereEverythingIsAndALowLatencyPushCommand()
@@ -18,7 +21,8 @@ public sealed class BannerTests
         Assert.Contains("-method PUT -http_persistent 1", banner, StringComparison.Ordinal);
         Assert.Contains("-utc_timing_url http://localhost:5101/time -target_latency 1.5", banner, StringComparison.Ordinal);
         Assert.Contains("-adaptation_sets 'id=0,streams=v id=1,streams=a'", banner, StringComparison.Ordinal);
-        Assert.Contains("http://localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
+        Assert.Contains("http://encoder:s3cret-Pw_1@localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
+        Assert.Contains("publish   user encoder  password s3cret-Pw_1", banner, StringComparison.Ordinal);
         Assert.Contains("ffplay http://localhost:5101/live/demo/out.mpd", banner, StringComparison.Ordinal);
     }
 
@@ -30,7 +34,7 @@ public sealed class BannerTests
         var last = Array.FindIndex(lines, first, line => !line.EndsWith(" \\", StringComparison.Ordinal));
 
         Assert.True(first >= 0);
-        Assert.EndsWith("http://localhost:5100/live/demo/out.mpd", lines[last], StringComparison.Ordinal);
+        Assert.EndsWith("http://encoder:s3cret-Pw_1@localhost:5100/live/demo/out.mpd", lines[last], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,6 +44,16 @@ public sealed class BannerTests
 
         Assert.Contains("The demo encoder (ffmpeg) pushes to http://localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
         Assert.DoesNotContain("-ldash", banner, StringComparison.Ordinal);
+        // Still printed: a second encoder, or curl, needs them.
+        Assert.Contains("publish   user encoder  password s3cret-Pw_1", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_PasswordNeedingEscapes_IsEscapedInTheUrl()
+    {
+        var banner = Banner.Render(Sample with { IngestCredential = new IngestCredential("enc", "p@ss:w/rd") }, demo: false);
+
+        Assert.Contains("http://enc:p%40ss%3Aw%2Frd@localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace CmafOrigin.AppHost.Tests;
 public sealed class DeliveryRoundTripTests
 {
     [Fact]
-    public async Task Segment_PutToIngest_IsServedByDeliveryWithTheSameBytes()
+    public async Task Segment_PutToIngestWithThePrintedCredential_IsServedByDeliveryWithTheSameBytes()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = AppHostProcess.Start();
@@ -15,7 +15,13 @@ public sealed class DeliveryRoundTripTests
         var segment = RandomNumberGenerator.GetBytes(48 * 1024);
         const string path = "/live/round-trip/chunk-stream0-00001.m4s";
 
-        using var put = await TestHttp.Client.PutAsync(new Uri(host.IngestUrl, path), new ByteArrayContent(segment), ct);
+        using var anonymous = await TestHttp.Client.PutAsync(new Uri(host.IngestUrl, path), new ByteArrayContent(segment), ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // With the credential the banner printed.
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(host.IngestUrl, path)) { Content = new ByteArrayContent(segment) };
+        request.Headers.Authorization = host.PrintedIngestCredential();
+        using var put = await TestHttp.Client.SendAsync(request, ct);
         Assert.True(put.IsSuccessStatusCode, $"PUT answered {(int)put.StatusCode}");
 
         using var get = await TestHttp.Client.GetAsync(new Uri(host.DeliveryUrl, path), ct);

@@ -21,8 +21,12 @@ public sealed class ExternalRedisTests
         Assert.All(children, child => Assert.Equal(redis.ConnectionString, ProcFs.EnvironmentOf(child.Pid)["ConnectionStrings__redis"]));
         Assert.Contains("(given with --redis)", host.Output, StringComparison.Ordinal);
 
-        using var put = await TestHttp.Client.PutAsync(
-            new Uri(host.IngestUrl, "/live/external-redis/init-stream0.m4s"), new ByteArrayContent([1, 2, 3, 4]), ct);
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(host.IngestUrl, "/live/external-redis/init-stream0.m4s"))
+        {
+            Content = new ByteArrayContent([1, 2, 3, 4]),
+        };
+        request.Headers.Authorization = host.PrintedIngestCredential();
+        using var put = await TestHttp.Client.SendAsync(request, ct);
         Assert.True(put.IsSuccessStatusCode, $"PUT answered {(int)put.StatusCode}");
         Assert.NotEmpty(await redis.KeysAsync("cmaf:{live/external-redis}:*"));
     }

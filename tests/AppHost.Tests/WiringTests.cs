@@ -17,6 +17,40 @@ public sealed class WiringTests
     }
 
     [Fact]
+    public void EnvironmentFor_Ingest_HasTheCredentialForEveryPath_AndDeliveryDoesNot()
+    {
+        var wiring = Sample with { IngestCredential = new IngestCredential("enc", "pw") };
+
+        var ingest = wiring.EnvironmentFor("ingest");
+        var delivery = wiring.EnvironmentFor("delivery");
+
+        Assert.Equal("/", ingest["Ingest__Auth__Credentials__0__Prefix"]);
+        Assert.Equal("enc", ingest["Ingest__Auth__Credentials__0__Username"]);
+        Assert.Equal("pw", ingest["Ingest__Auth__Credentials__0__Password"]);
+        Assert.DoesNotContain(delivery.Keys, key => key.StartsWith("Ingest__Auth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Create_WithoutPassword_GeneratesADifferentOneEachRun()
+    {
+        var first = Wiring.Create("r", redisIsOwn: true, new AppHostOptions()).IngestCredential;
+        var second = Wiring.Create("r", redisIsOwn: true, new AppHostOptions()).IngestCredential;
+
+        Assert.Equal("encoder", first.Username);
+        Assert.Equal(24, first.Password.Length);
+        Assert.NotEqual(first.Password, second.Password);
+        Assert.DoesNotContain(first.Password, first.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_WithUserAndPassword_UsesThem()
+    {
+        var credential = Wiring.Create("r", redisIsOwn: true, new AppHostOptions { IngestUser = "studio", IngestPassword = "given" }).IngestCredential;
+
+        Assert.Equal(new IngestCredential("studio", "given"), credential);
+    }
+
+    [Fact]
     public void Origin_Url_HasNoTrailingSlash()
     {
         Assert.Equal("http://localhost:5100", Wiring.Origin(new Uri("http://localhost:5100/")));

@@ -92,8 +92,16 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             "-use_timeline", "0", "-use_template", "1", "-method", "PUT", "-http_persistent", "1", "-index_correction", "1",
             "-target_latency", "1.5", "-utc_timing_url", utcTiming.AbsoluteUri,
             "-adaptation_sets", "id=0,streams=v id=1,streams=a",
-            manifest.AbsoluteUri,
         ]);
+        if (settings.Authorization is { } authorization)
+        {
+            // The DASH muxer takes no -headers of its own: header options reach its HTTP uploads through
+            // -http_opts, a dictionary in which ':' and backslashes are escaped.
+            var escaped = $"Authorization: {authorization}".Replace("\\", "\\\\", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal);
+            args.AddRange(["-http_opts", $"headers={escaped}"]);
+        }
+
+        args.Add(manifest.AbsoluteUri);
         return args;
     }
 

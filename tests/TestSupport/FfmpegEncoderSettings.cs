@@ -16,4 +16,10 @@ public sealed record FfmpegEncoderSettings
 
     /// <summary>x264 threads per rendition; few, since tests run in parallel on a small machine.</summary>
     public int EncoderThreads { get; init; } = 1;
+
+    /// <summary>
+    /// An Authorization header value sent with every upload (e.g. <c>Bearer ...</c>); Basic credentials go in the
+    /// ingest URL instead (<c>http://user:password@host/</c>).
+    /// </summary>
+    public string? Authorization { get; init; }
 }

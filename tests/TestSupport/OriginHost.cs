@@ -157,6 +157,9 @@ public sealed class OriginHost : IAsyncDisposable
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             // Kestrel warns that the explicit test listener overrides the configured URLs; expected here.
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel", "Error");
+            // The "Testing" environment is not Development, where Ingest would refuse to start without credentials;
+            // tests of authentication configure credentials (which then apply) or switch this off.
+            builder.UseSetting("Ingest:Auth:AllowAnonymous", "true");
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 builder.UseSetting(key, value);

@@ -107,6 +107,8 @@ internal sealed class OriginStack : IAsyncDisposable
         start.Environment["ConnectionStrings__redis"] = $"127.0.0.1:{RedisPort.ToString(CultureInfo.InvariantCulture)}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The load tool publishes without credentials; Ingest refuses to start without them in Production unless told.
+        start.Environment["Ingest__Auth__AllowAnonymous"] = "true";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

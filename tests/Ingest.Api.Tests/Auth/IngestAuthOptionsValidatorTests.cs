@@ -1,0 +1,101 @@
+using CmafOrigin.Ingest.Auth;
+using CmafOrigin.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CmafOrigin.Ingest.Tests.Auth;
+
+/// <summary>Secure by default: no credentials outside Development is a refusal to start, and incomplete credentials are named.</summary>
+public sealed class IngestAuthOptionsValidatorTests(RedisServer redis)
+{
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    [InlineData("Testing")]
+    public void Validate_NoCredentialsOutsideDevelopment_Fails(string environment)
+    {
+        var result = Validator(environment).Validate(null, new IngestAuthOptions());
+
+        Assert.True(result.Failed);
+        Assert.Equal(IngestAuthOptionsValidator.NoCredentialsMessage, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_NoCredentialsInDevelopment_Succeeds()
+    {
+        Assert.True(Validator("Development").Validate(null, new IngestAuthOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_NoCredentialsButAnonymousAllowed_Succeeds()
+    {
+        Assert.True(Validator("Production").Validate(null, new IngestAuthOptions { AllowAnonymous = true }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(null, "u", "p", null, "Prefix: the prefix is empty")]
+    [InlineData("live/../x", "u", "p", null, "not a valid path prefix")]
+    [InlineData("live/a", "u", null, null, "needs both Username and Password")]
+    [InlineData("live/a", null, "p", null, "needs both Username and Password")]
+    [InlineData("live/a", "u:v", "p", null, "does not allow ':'")]
+    [InlineData("live/a", null, null, null, "give Username and Password, or Token")]
+    public void Validate_IncompleteCredential_FailsNamingIt(string? prefix, string? user, string? password, string? token, string expected)
+    {
+        var options = new IngestAuthOptions { Credentials = [new() { Prefix = prefix, Username = user, Password = password, Token = token }] };
+
+        var result = Validator("Production").Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Ingest:Auth:Credentials:0", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real host, in Production with no credentials: it does not start, and says why.</summary>
+    [Fact]
+    public void Ingest_InProductionWithoutCredentials_RefusesToStart()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
+            builder.UseSetting("Logging:LogLevel:Default", "None");
+        });
+        factory.UseKestrel(0);
+
+        var error = Assert.Throws<OptionsValidationException>(factory.StartServer);
+
+        Assert.Contains(IngestAuthOptionsValidator.NoCredentialsMessage, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_InProductionWithCredentials_Starts()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
+            builder.UseSetting("Logging:LogLevel:Default", "None");
+            builder.UseSetting("Ingest:Auth:Credentials:0:Prefix", "/");
+            builder.UseSetting("Ingest:Auth:Credentials:0:Token", "a-token-for-everything");
+        });
+        factory.UseKestrel(0);
+
+        factory.StartServer();
+    }
+
+    private static IngestAuthOptionsValidator Validator(string environment) => new(new Environment(environment));
+
+    private sealed class Environment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+
+        public string ApplicationName { get; set; } = "Ingest.Api";
+
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
