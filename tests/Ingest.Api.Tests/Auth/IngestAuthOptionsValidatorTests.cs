@@ -62,8 +62,12 @@ public sealed class IngestAuthOptionsValidatorTests(RedisServer redis)
             builder.UseEnvironment("Production");
             builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", "None");
+            // The control plane has a secure default of its own: satisfy it, so only ingest credentials decide.
+            builder.UseSetting("Control:AdminToken", "an-admin-token");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+            builder.UseSetting("Control:Url", "http://127.0.0.1:0");
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
 
         var error = Assert.Throws<OptionsValidationException>(factory.StartServer);
 
@@ -78,10 +82,14 @@ public sealed class IngestAuthOptionsValidatorTests(RedisServer redis)
             builder.UseEnvironment("Production");
             builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", "None");
+            // The control plane has a secure default of its own: satisfy it, so only ingest credentials decide.
+            builder.UseSetting("Control:AdminToken", "an-admin-token");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+            builder.UseSetting("Control:Url", "http://127.0.0.1:0");
             builder.UseSetting("Ingest:Auth:Credentials:0:Prefix", "/");
             builder.UseSetting("Ingest:Auth:Credentials:0:Token", "a-token-for-everything");
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
 
         factory.StartServer();
     }
