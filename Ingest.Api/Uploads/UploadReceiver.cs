@@ -83,7 +83,7 @@ internal sealed class UploadReceiver(
         metrics.UploadStarted();
 
         // 4. Publish
-        var outcome = await PublishBodyAsync(context, upload);
+        var (outcome, malformed) = await PublishBodyAsync(context, upload);
 
         // 5. Complete
         if (outcome == UploadOutcome.Completed)
@@ -130,11 +130,14 @@ internal sealed class UploadReceiver(
                 "the object was deleted during its upload", logger),
             UploadOutcome.StorageFailed => IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable,
                 "storage is unavailable", logger),
+            UploadOutcome.Malformed => IngestProblems.Problem(context, StatusCodes.Status400BadRequest,
+                $"malformed request body: {malformed}", logger),
             _ => IngestProblems.Problem(context, StatusCodes.Status400BadRequest, "the request body ended prematurely", logger),
         };
     }
 
-    private async Task<UploadOutcome> PublishBodyAsync(HttpContext context, UploadingVersion upload)
+    /// <returns>How the body ended, and Kestrel's reason when its framing was broken.</returns>
+    private async Task<(UploadOutcome Outcome, string? Malformed)> PublishBodyAsync(HttpContext context, UploadingVersion upload)
     {
         var reader = context.Request.BodyReader;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -148,12 +151,18 @@ internal sealed class UploadReceiver(
             }
             catch (OperationCanceledException)
             {
-                return context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled;
+                return (context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled, null);
+            }
+            catch (BadHttpRequestException ex) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                // Kestrel found the framing broken (bad chunk size, missing CRLF, trailer garbage, a body cut short).
+                UploadLog.Malformed(logger, upload.Path.Value, ex.Message);
+                return (UploadOutcome.Malformed, ex.Message);
             }
             catch (Exception ex) when (ex is IOException or BadHttpRequestException)
             {
                 UploadLog.ClientGone(logger, upload.Path.Value, ex.Message);
-                return UploadOutcome.ClientGone;
+                return (UploadOutcome.ClientGone, null);
             }
 
             var buffer = result.Buffer;
@@ -163,19 +172,19 @@ internal sealed class UploadReceiver(
                 {
                     if (upload.Size + buffer.Length > _options.MaxObjectBytes)
                     {
-                        return UploadOutcome.TooLarge;
+                        return (UploadOutcome.TooLarge, null);
                     }
 
                     var outcome = await PublishPiecesAsync(upload, buffer, time.GetUtcNow());
                     if (outcome is not null)
                     {
-                        return outcome.Value;
+                        return (outcome.Value, null);
                     }
                 }
 
                 if (result.IsCompleted)
                 {
-                    return UploadOutcome.Completed;
+                    return (UploadOutcome.Completed, null);
                 }
             }
             finally
