@@ -9,7 +9,7 @@ internal enum UploadOutcome
     /// <summary>The encoder went away mid-body.</summary>
     ClientGone,
 
-    /// <summary>The body's framing was broken (a bad chunk size, a missing CRLF, garbage in the trailers).</summary>
+    /// <summary>The body's framing was broken (a bad chunk size, a missing CRLF, garbage in the trailers) or it ended before its declared end.</summary>
     Malformed,
 
     /// <summary>Nothing arrived for longer than the idle timeout.</summary>

@@ -153,13 +153,15 @@ internal sealed class UploadReceiver(
             {
                 return (context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled, null);
             }
-            catch (BadHttpRequestException ex) when (!context.RequestAborted.IsCancellationRequested)
+            catch (Exception ex) when (ex is BadHttpRequestException or InvalidOperationException || ex.InnerException is OverflowException)
             {
-                // Kestrel found the framing broken (bad chunk size, missing CRLF, trailer garbage, a body cut short).
+                // Kestrel found the framing broken: a bad chunk size, a missing CRLF, trailer garbage, a body that
+                // ended before its declared end. A NUL in a trailer comes as InvalidOperationException, a chunk size
+                // past 64 bits as an IOException around an OverflowException.
                 UploadLog.Malformed(logger, upload.Path.Value, ex.Message);
                 return (UploadOutcome.Malformed, ex.Message);
             }
-            catch (Exception ex) when (ex is IOException or BadHttpRequestException)
+            catch (IOException ex)
             {
                 UploadLog.ClientGone(logger, upload.Path.Value, ex.Message);
                 return (UploadOutcome.ClientGone, null);

@@ -127,10 +127,12 @@ internal sealed class RequestGuard(RequestDelegate next, ILogger<RequestGuard> l
                 }
             }
         }
-        catch (BadHttpRequestException ex)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
-            // Broken framing (400), or a body trickling in below the minimum data rate (408).
-            return new(ex.StatusCode, $"the request body could not be read: {ex.Message}");
+            // Broken framing (400; a NUL in a trailer comes as InvalidOperationException, a chunk size past 64 bits
+            // as a plain IOException), a body trickling in below the minimum data rate (408), or the client gone.
+            var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            return new(status, $"the request body could not be read: {ex.Message}");
         }
     }
 
