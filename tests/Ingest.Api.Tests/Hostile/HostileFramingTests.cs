@@ -154,10 +154,8 @@ public sealed class HostileFramingTests(HostileOriginFixture fixture, RedisServe
         Assert.Equal(declared, await _origin.Delivery.GetByteArrayAsync(new Uri(path, UriKind.Relative), Cancellation));
     }
 
-    [Theory]
-    [InlineData("Content-Length: 5\r\n\r\nhello")]
-    [InlineData("Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
-    public async Task DeleteWithABody_Is400AndDeletesNothing(string framingAndBody)
+    [Fact]
+    public async Task DeleteWithAContentLengthBody_Is400AndDeletesNothing()
     {
         var path = $"/{TestPaths.Channel()}/out.mpd";
         using (var stored = await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1, 2, 3]), Cancellation))
@@ -166,24 +164,43 @@ public sealed class HostileFramingTests(HostileOriginFixture fixture, RedisServe
         }
 
         var response = await RawConnection.ExchangeAsync(
-            _origin.IngestUri, RawConnection.Bytes($"DELETE {path} HTTP/1.1\r\nHost: origin\r\n{framingAndBody}"), Cancellation);
+            _origin.IngestUri, RawConnection.Bytes($"DELETE {path} HTTP/1.1\r\nHost: origin\r\nContent-Length: 5\r\n\r\nhello"), Cancellation);
 
         Assert.Equal(400, response.Status);
         Assert.Contains("carries no body", response.BodyText, StringComparison.Ordinal);
         Assert.Equal(ObjectState.Complete, (await _origin.CurrentMetaAsync(path))?.State);
     }
 
-    [Fact]
-    public async Task DeleteWithAnEmptyChunkedBody_AsFfmpegSendsIt_Deletes()
+    [Theory]
+    [InlineData("0\r\n\r\n")]
+    [InlineData("5\r\nhello\r\n0\r\n\r\n")]
+    public async Task ChunkedDelete_AsFfmpegSendsIt_DeletesAtOnce_AndItsBodyIsNeverStored(string body)
     {
-        var path = $"/{TestPaths.Channel()}/out.mpd";
+        var channel = TestPaths.Channel();
+        var path = $"/{channel}/out.mpd";
         (await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1, 2, 3]), Cancellation)).Dispose();
 
         var response = await RawConnection.ExchangeAsync(
-            _origin.IngestUri, RawConnection.Bytes($"DELETE {path} HTTP/1.1\r\nHost: origin\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), Cancellation);
+            _origin.IngestUri, RawConnection.Bytes($"DELETE {path} HTTP/1.1\r\nHost: origin\r\nTransfer-Encoding: chunked\r\n\r\n{body}"), Cancellation);
 
         Assert.Equal(200, response.Status);
-        Assert.Null(await _origin.CurrentMetaAsync(path));
+        Assert.Empty(await _origin.StoredKeysAsync(channel));
+    }
+
+    [Fact]
+    public async Task ChunkedDelete_WhoseSenderClosesWithoutWaiting_StillDeletes()
+    {
+        var channel = TestPaths.Channel();
+        var path = $"/{channel}/out.mpd";
+        (await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent([1, 2, 3]), Cancellation)).Dispose();
+
+        await using (var connection = await RawConnection.OpenAsync(_origin.IngestUri, Cancellation))
+        {
+            // ffmpeg at exit: the request and its empty body in one write, then the socket closed.
+            await connection.SendAsync($"DELETE {path} HTTP/1.1\r\nHost: origin\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", Cancellation);
+        }
+
+        await _origin.WaitForCurrentAsync(path, meta => meta is null, Cancellation);
     }
 
     /// <summary>No version of <paramref name="path"/> is current, uploading or complete; each one begun ends in an abort marker.</summary>
