@@ -84,6 +84,12 @@ internal sealed class RequestGuard(RequestDelegate next, ILogger<RequestGuard> l
             return new(StatusCodes.Status400BadRequest, "Content-Length and Transfer-Encoding together make the body's length ambiguous");
         }
 
+        // RFC 9112 §6.1: HTTP/1.0 has no transfer codings, so such a message's framing is faulty.
+        if (chunked && HttpProtocol.IsHttp10(request.Protocol))
+        {
+            return new(StatusCodes.Status400BadRequest, "Transfer-Encoding is not defined in HTTP/1.0");
+        }
+
         if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && (chunked || request.ContentLength > 0))
         {
             return new(StatusCodes.Status400BadRequest, $"a {request.Method} request carries no body");

@@ -113,6 +113,15 @@ public sealed class RawConnection : IAsyncDisposable
         {
             await ReadExactlyAsync(body, int.Parse(length, CultureInfo.InvariantCulture), deadline.Token);
         }
+        else if (response.Closes)
+        {
+            // Neither length nor chunks (an answer to HTTP/1.0): the body ends where the connection does.
+            while (_start < _end || await FillAsync(deadline.Token))
+            {
+                body.Write(_buffer, _start, _end - _start);
+                _start = _end;
+            }
+        }
 
         return response with { Body = body.ToArray() };
     }

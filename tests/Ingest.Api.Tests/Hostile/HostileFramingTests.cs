@@ -119,6 +119,21 @@ public sealed class HostileFramingTests(HostileOriginFixture fixture, RedisServe
     }
 
     [Fact]
+    public async Task ChunkedInHttp10_Is400AndClosed_AndStoresNothing()
+    {
+        var channel = TestPaths.Channel();
+        await using var connection = await RawConnection.OpenAsync(_origin.IngestUri, Cancellation);
+
+        await connection.SendAsync($"PUT /{channel}/a.m4s HTTP/1.0\r\nHost: origin\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Cancellation);
+
+        var response = await connection.ReadResponseAsync(Cancellation);
+        Assert.Equal(400, response?.Status);
+        Assert.Contains("HTTP/1.0", response!.BodyText, StringComparison.Ordinal);
+        Assert.True((await connection.ReadToCloseAsync(TimeSpan.FromSeconds(10), Cancellation)).Closed);
+        Assert.Empty(await _origin.StoredKeysAsync(channel));
+    }
+
+    [Fact]
     public async Task ContentLengthLongerThanTheBody_ThenSilence_IsAbortedByTheIdleTimeout()
     {
         var path = $"/{TestPaths.Channel()}/chunk-stream0-00003.m4s";

@@ -62,6 +62,20 @@ public sealed class HostileHeaderTests(HostileOriginFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Http2PriorKnowledgeOnTheHttp1Port_IsClosedWithoutStoringAnything()
+    {
+        await using var connection = await RawConnection.OpenAsync(_origin.IngestUri, Cancellation);
+        var before = await _origin.StoredKeysAsync();
+
+        await connection.SendAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", Cancellation);
+
+        var (closed, received) = await connection.ReadToCloseAsync(TimeSpan.FromSeconds(10), Cancellation);
+        Assert.True(closed);
+        Assert.DoesNotContain("HTTP/1.1 2", Encoding.ASCII.GetString(received), StringComparison.Ordinal);
+        Assert.Empty((await _origin.StoredKeysAsync()).Except(before));
+    }
+
+    [Fact]
     public async Task SlowLoris_HeadTrickledByteByByte_IsCutOffByTheHeadersTimeout()
     {
         var channel = TestPaths.Channel();
