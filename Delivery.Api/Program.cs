@@ -2,6 +2,7 @@ using CmafOrigin.Delivery.Apis;
 using CmafOrigin.Delivery.Extensions;
 using CmafOrigin.Delivery.Http;
 using CmafOrigin.ServiceDefaults;
+using CmafOrigin.ServiceDefaults.Http;
 
 namespace CmafOrigin.Delivery;
 
@@ -18,6 +19,7 @@ public sealed class Program
 
         var app = builder.Build();
 
+        app.UseRequestGuard();
         app.UseCrossOriginHeaders();
         app.MapDefaultEndpoints();
         app.MapTimeApi();

@@ -1,6 +1,7 @@
 using CmafOrigin.Ingest.Apis;
 using CmafOrigin.Ingest.Extensions;
 using CmafOrigin.ServiceDefaults;
+using CmafOrigin.ServiceDefaults.Http;
 
 namespace CmafOrigin.Ingest;
 
@@ -18,6 +19,7 @@ public sealed class Program
 
         var app = builder.Build();
 
+        app.UseRequestGuard();
         app.MapDefaultEndpoints();
         app.MapIngestApi();
         app.MapControlApi();

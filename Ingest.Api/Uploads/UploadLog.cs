@@ -22,4 +22,7 @@ internal static partial class UploadLog
 
     [LoggerMessage(1007, LogLevel.Debug, "Upload of {Path} broke off: {Message}")]
     public static partial void ClientGone(ILogger logger, string path, string message);
+
+    [LoggerMessage(9611, LogLevel.Information, "Upload of {Path} has a malformed body: {Message}")]
+    public static partial void Malformed(ILogger logger, string path, string message);
 }

@@ -6,8 +6,11 @@ internal enum UploadOutcome
     /// <summary>The whole body arrived.</summary>
     Completed,
 
-    /// <summary>The encoder went away or broke the framing mid-body.</summary>
+    /// <summary>The encoder went away mid-body.</summary>
     ClientGone,
+
+    /// <summary>The body's framing was broken (a bad chunk size, a missing CRLF, garbage in the trailers) or it ended before its declared end.</summary>
+    Malformed,
 
     /// <summary>Nothing arrived for longer than the idle timeout.</summary>
     Stalled,

@@ -83,7 +83,7 @@ internal sealed class UploadReceiver(
         metrics.UploadStarted();
 
         // 4. Publish
-        var outcome = await PublishBodyAsync(context, upload);
+        var (outcome, malformed) = await PublishBodyAsync(context, upload);
 
         // 5. Complete
         if (outcome == UploadOutcome.Completed)
@@ -130,11 +130,14 @@ internal sealed class UploadReceiver(
                 "the object was deleted during its upload", logger),
             UploadOutcome.StorageFailed => IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable,
                 "storage is unavailable", logger),
+            UploadOutcome.Malformed => IngestProblems.Problem(context, StatusCodes.Status400BadRequest,
+                $"malformed request body: {malformed}", logger),
             _ => IngestProblems.Problem(context, StatusCodes.Status400BadRequest, "the request body ended prematurely", logger),
         };
     }
 
-    private async Task<UploadOutcome> PublishBodyAsync(HttpContext context, UploadingVersion upload)
+    /// <returns>How the body ended, and Kestrel's reason when its framing was broken.</returns>
+    private async Task<(UploadOutcome Outcome, string? Malformed)> PublishBodyAsync(HttpContext context, UploadingVersion upload)
     {
         var reader = context.Request.BodyReader;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -148,12 +151,20 @@ internal sealed class UploadReceiver(
             }
             catch (OperationCanceledException)
             {
-                return context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled;
+                return (context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled, null);
             }
-            catch (Exception ex) when (ex is IOException or BadHttpRequestException)
+            catch (Exception ex) when (ex is BadHttpRequestException or InvalidOperationException || ex.InnerException is OverflowException)
+            {
+                // Kestrel found the framing broken: a bad chunk size, a missing CRLF, trailer garbage, a body that
+                // ended before its declared end. A NUL in a trailer comes as InvalidOperationException, a chunk size
+                // past 64 bits as an IOException around an OverflowException.
+                UploadLog.Malformed(logger, upload.Path.Value, ex.Message);
+                return (UploadOutcome.Malformed, ex.Message);
+            }
+            catch (IOException ex)
             {
                 UploadLog.ClientGone(logger, upload.Path.Value, ex.Message);
-                return UploadOutcome.ClientGone;
+                return (UploadOutcome.ClientGone, null);
             }
 
             var buffer = result.Buffer;
@@ -163,19 +174,19 @@ internal sealed class UploadReceiver(
                 {
                     if (upload.Size + buffer.Length > _options.MaxObjectBytes)
                     {
-                        return UploadOutcome.TooLarge;
+                        return (UploadOutcome.TooLarge, null);
                     }
 
                     var outcome = await PublishPiecesAsync(upload, buffer, time.GetUtcNow());
                     if (outcome is not null)
                     {
-                        return outcome.Value;
+                        return (outcome.Value, null);
                     }
                 }
 
                 if (result.IsCompleted)
                 {
-                    return UploadOutcome.Completed;
+                    return (UploadOutcome.Completed, null);
                 }
             }
             finally

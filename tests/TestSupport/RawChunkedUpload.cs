@@ -39,6 +39,13 @@ public sealed class RawChunkedUpload : IAsyncDisposable
         await _stream.FlushAsync(cancellationToken);
     }
 
+    /// <summary>Sends bytes as they are, outside any chunk framing (a broken encoder, or an attacker).</summary>
+    public async Task SendRawAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        await _stream.WriteAsync(bytes, cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+    }
+
     /// <summary>Ends the body with the terminating zero-length chunk.</summary>
     public async Task EndAsync(CancellationToken cancellationToken)
     {
