@@ -31,6 +31,7 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<ObjectResponder>();
         builder.AddDeliveryReports();
+        builder.AddStatusPage();
         builder.Services.AddHealthChecks().AddCheck<EventSubscriptionHealthCheck>("events", tags: ["ready"]);
         return builder;
     }
