@@ -23,8 +23,60 @@ internal static class ObjectScripts
 
         """;
 
-    /// <summary>KEYS: current, meta, versions. ARGV: version, content type, now ms, ttl ms, traceparent, channel, event. Returns the previous version or nil.</summary>
-    public const string Begin = Track + """
+    /// <summary>
+    /// The channel's side of every script: its activity stream (capped, each entry one ChannelEvent that is
+    /// also published for WatchChannels), and its keys' expiry: the channel goes with the last of its objects,
+    /// the longest retention of what completed or aborted ('keep') and, while uploads are open ('open'), their
+    /// time to live. An upload whose Ingest died leaves 'open' counted; that only keeps a live channel's keys
+    /// alive for the uploading time to live longer, and the count goes with the hash.
+    /// </summary>
+    private const string Channel = """
+        local function emit(activity, event, channel, maxlen)
+          if event == '' then return end
+          redis.call('XADD', activity, 'MAXLEN', '~', maxlen, '*', 'e', event)
+          redis.call('PUBLISH', channel, event)
+        end
+
+        local function expire_at(hash, activity, at)
+          local ms = string.format('%.0f', at)
+          redis.call('PEXPIREAT', hash, ms)
+          redis.call('PEXPIREAT', activity, ms)
+        end
+
+        local function opened(hash, activity, now, uploading_ttl)
+          redis.call('HINCRBY', hash, 'open', 1)
+          local keep = tonumber(redis.call('HGET', hash, 'keep') or '0')
+          expire_at(hash, activity, math.max(keep, now + uploading_ttl))
+        end
+
+        local function closed(hash, activity, known, now, retention, uploading_ttl)
+          if not known then
+            redis.call('PEXPIRE', activity, retention)
+            return
+          end
+          local open = redis.call('HINCRBY', hash, 'open', -1)
+          if open < 0 then
+            redis.call('HSET', hash, 'open', 0)
+            open = 0
+          end
+          local keep = math.max(tonumber(redis.call('HGET', hash, 'keep') or '0'), now + retention)
+          redis.call('HSET', hash, 'keep', string.format('%.0f', keep))
+          if open > 0 then keep = math.max(keep, now + uploading_ttl) end
+          expire_at(hash, activity, keep)
+        end
+
+        """;
+
+    /// <summary>
+    /// KEYS: current, meta, versions, channel, channel activity.
+    /// ARGV: version, content type, now ms, ttl ms, traceparent, channel, event, then the channel's part:
+    /// channel events, uploading ttl ms, activity cap, quiet ms, started event, segment-started event or '',
+    /// track or '', segment number.
+    /// Returns the previous version or nil.
+    /// A channel that is new, ended or silent for longer than quiet ms (re)starts: started-at is set and its
+    /// segment numbers are forgotten (a restarted encoder counts from 1 again).
+    /// </summary>
+    public const string Begin = Track + Channel + """
         local prev = redis.call('GET', KEYS[1])
         redis.call('HSET', KEYS[2], 'type', ARGV[2], 'state', 'uploading', 'size', 0, 'chunks', 0,
           'created', ARGV[3], 'updated', ARGV[3], 'trace', ARGV[5], 'prev', prev or '')
@@ -32,6 +84,25 @@ internal static class ObjectScripts
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
         track(KEYS[3], ARGV[1], ARGV[3] + ARGV[4], ARGV[3])
         redis.call('PUBLISH', ARGV[6], ARGV[7])
+
+        local ch, act = KEYS[4], KEYS[5]
+        local last = tonumber(redis.call('HGET', ch, 'activity') or '0')
+        if redis.call('HGET', ch, 'state') ~= 'live' or tonumber(ARGV[3]) - last > tonumber(ARGV[11]) then
+          for _, field in ipairs(redis.call('HKEYS', ch)) do
+            if string.sub(field, 1, 4) == 'seg:' then redis.call('HDEL', ch, field) end
+          end
+          redis.call('HDEL', ch, 'latest', 'ended')
+          redis.call('HSET', ch, 'state', 'live', 'started', ARGV[3])
+          emit(act, ARGV[12], ARGV[8], ARGV[10])
+        end
+        redis.call('HSET', ch, 'activity', ARGV[3])
+        if ARGV[14] ~= '' and tonumber(ARGV[15]) > 0 then
+          local field = 'seg:' .. ARGV[14]
+          if tonumber(redis.call('HGET', ch, field) or '0') < tonumber(ARGV[15]) then redis.call('HSET', ch, field, ARGV[15]) end
+          if tonumber(redis.call('HGET', ch, 'latest') or '0') < tonumber(ARGV[15]) then redis.call('HSET', ch, 'latest', ARGV[15]) end
+        end
+        emit(act, ARGV[13], ARGV[8], ARGV[10])
+        opened(ch, act, tonumber(ARGV[3]), tonumber(ARGV[9]))
         return prev
         """;
 
@@ -50,8 +121,15 @@ internal static class ObjectScripts
         return 1
         """;
 
-    /// <summary>KEYS: meta, chunks, current, versions. ARGV: version, now ms, retention ms, channel, event. Returns 0 when the version is no longer uploading.</summary>
-    public const string Complete = Track + """
+    /// <summary>
+    /// KEYS: meta, chunks, current, versions, channel, channel activity.
+    /// ARGV: version, now ms, retention ms, channel, event, then the channel's part: channel events, activity cap,
+    /// channel event or '', manifest path or '' (not a manifest), '1' when that manifest is the channel's main one
+    /// (an MPD; a playlist only names a channel that has nothing better), segment templates or '', channel-ended
+    /// event or '' (the manifest went static), uploading ttl ms.
+    /// Returns 0 when the version is no longer uploading.
+    /// </summary>
+    public const string Complete = Track + Channel + """
         if redis.call('HGET', KEYS[1], 'state') ~= 'uploading' then return 0 end
         redis.call('XADD', KEYS[2], '*', 'end', redis.call('HGET', KEYS[1], 'size'))
         redis.call('HSET', KEYS[1], 'state', 'complete', 'updated', ARGV[2])
@@ -60,15 +138,35 @@ internal static class ObjectScripts
         if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
         track(KEYS[4], ARGV[1], ARGV[2] + ARGV[3], ARGV[2])
         redis.call('PUBLISH', ARGV[4], ARGV[5])
+
+        local ch, act = KEYS[5], KEYS[6]
+        -- A channel purged or expired meanwhile is not brought back half-made by a late completion.
+        local known = redis.call('EXISTS', ch) == 1
+        if known then
+          redis.call('HSET', ch, 'activity', ARGV[2])
+          if ARGV[9] ~= '' and (ARGV[10] == '1' or not redis.call('HGET', ch, 'manifest')) then
+            redis.call('HSET', ch, 'manifest', ARGV[9])
+            if ARGV[11] ~= '' then redis.call('HSET', ch, 'templates', ARGV[11]) end
+          end
+        end
+        emit(act, ARGV[8], ARGV[6], ARGV[7])
+        if known and ARGV[12] ~= '' and redis.call('HGET', ch, 'manifest') == ARGV[9]
+            and redis.call('HGET', ch, 'state') ~= 'ended' then
+          redis.call('HSET', ch, 'state', 'ended', 'ended', ARGV[2])
+          emit(act, ARGV[12], ARGV[6], ARGV[7])
+        end
+        closed(ch, act, known, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[13]))
         return 1
         """;
 
     /// <summary>
-    /// KEYS: meta, chunks, current, versions, previous version's meta (or meta again when there is none).
-    /// ARGV: version, previous version or '', now ms, retention ms, reason, channel, event.
+    /// KEYS: meta, chunks, current, versions, previous version's meta (or meta again when there is none),
+    /// channel, channel activity.
+    /// ARGV: version, previous version or '', now ms, retention ms, reason, channel, event, then the channel's part:
+    /// channel events, activity cap, segment-aborted event or '', uploading ttl ms.
     /// If the aborted version is current, the previous one becomes current again while it is retained.
     /// </summary>
-    public const string Abort = Track + """
+    public const string Abort = Track + Channel + """
         if redis.call('HGET', KEYS[1], 'state') ~= 'uploading' then return 0 end
         redis.call('XADD', KEYS[2], '*', 'abort', ARGV[5])
         redis.call('HSET', KEYS[1], 'state', 'aborted', 'updated', ARGV[3])
@@ -86,24 +184,39 @@ internal static class ObjectScripts
         end
         track(KEYS[4], ARGV[1], ARGV[3] + ARGV[4], ARGV[3])
         redis.call('PUBLISH', ARGV[6], ARGV[7])
+
+        local ch, act = KEYS[6], KEYS[7]
+        local known = redis.call('EXISTS', ch) == 1
+        if known then redis.call('HSET', ch, 'activity', ARGV[3]) end
+        emit(act, ARGV[10], ARGV[8], ARGV[9])
+        closed(ch, act, known, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[11]))
         return 1
         """;
 
     /// <summary>
-    /// KEYS: current, versions, then meta and chunks of each version named in ARGV.
-    /// ARGV: the versions to delete, then channel and event. Deletes exactly those versions (a version
-    /// begun since they were listed survives, and stays current) and returns how many keys it removed.
+    /// KEYS: current, versions, channel, channel activity, then meta and chunks of each version named in ARGV.
+    /// ARGV: channel, event, channel events, activity cap, path, now ms, channel-ended event or '' (not a manifest),
+    /// then the versions to delete. Deletes exactly those versions (a version begun since they were listed
+    /// survives, and stays current) and returns how many keys it removed. Deleting the channel's manifest
+    /// ends the channel (ffmpeg's remove_at_exit).
     /// </summary>
-    public const string Delete = """
+    public const string Delete = Channel + """
         local current = redis.call('GET', KEYS[1])
         local removed = 0
-        for i = 1, #ARGV - 2 do
-          removed = removed + redis.call('DEL', KEYS[2 * i + 1], KEYS[2 * i + 2])
-          redis.call('ZREM', KEYS[2], ARGV[i])
-          if current == ARGV[i] then removed = removed + redis.call('DEL', KEYS[1]) end
+        for i = 1, #ARGV - 7 do
+          removed = removed + redis.call('DEL', KEYS[2 * i + 3], KEYS[2 * i + 4])
+          redis.call('ZREM', KEYS[2], ARGV[i + 7])
+          if current == ARGV[i + 7] then removed = removed + redis.call('DEL', KEYS[1]) end
         end
         if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[2]) end
-        if removed > 0 then redis.call('PUBLISH', ARGV[#ARGV - 1], ARGV[#ARGV]) end
+        if removed > 0 then
+          redis.call('PUBLISH', ARGV[1], ARGV[2])
+          local ch = KEYS[3]
+          if ARGV[7] ~= '' and redis.call('HGET', ch, 'manifest') == ARGV[5] and redis.call('HGET', ch, 'state') == 'live' then
+            redis.call('HSET', ch, 'state', 'ended', 'ended', ARGV[6])
+            emit(KEYS[4], ARGV[7], ARGV[3], ARGV[4])
+          end
+        end
         return removed
         """;
 }

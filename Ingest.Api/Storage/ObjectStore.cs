@@ -1,6 +1,9 @@
+using System.Buffers;
+using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
+using CmafOrigin.Ingest.Channels;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -8,7 +11,8 @@ using StackExchange.Redis;
 namespace CmafOrigin.Ingest.Storage;
 
 /// <summary>
-/// Writes object versions to Redis: begin, append a piece, complete, abort, delete.
+/// Writes object versions to Redis: begin, append a piece, complete, abort, delete. Every state change
+/// but an append also updates the object's channel (its hash and activity stream) in the same script.
 /// </summary>
 /// <remarks>
 /// The methods take no CancellationToken on purpose: a Redis write cannot be recalled once sent,
@@ -19,10 +23,16 @@ internal sealed class ObjectStore(
     IConnectionMultiplexer redis,
     ObjectKeys keys,
     ManifestIndex manifests,
+    ChannelTemplates templates,
     IOptions<IngestOptions> options,
+    IOptions<CatalogOptions> catalogOptions,
     TimeProvider time)
 {
+    /// <summary>Activity entries kept per channel (approximately: MAXLEN ~), minutes of events.</summary>
+    internal const int ActivityCap = 300;
+
     private readonly IngestOptions _options = options.Value;
+    private readonly CatalogOptions _catalog = catalogOptions.Value;
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -33,12 +43,25 @@ internal sealed class ObjectStore(
         var current = keys.Current(path);
         var versions = keys.Versions(path);
         var meta = keys.Meta(path, version);
+        var channel = keys.Channel(path.Channel);
+        var activity = keys.ChannelActivity(path.Channel);
 
+        var isManifest = ManifestIndex.Indexes(path);
+        SegmentName? segment = null;
+        if (!isManifest && SegmentName.TryParse(path.Name, await templates.GetAsync(path.Channel), out var parsed))
+        {
+            segment = parsed;
+        }
+
+        var segmentStarted = isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, segment, 0, now);
         var previous = (string?)await Database.ScriptEvaluateAsync(
             ObjectScripts.Begin,
-            [current, meta, versions],
+            [current, meta, versions, channel, activity],
             [version, contentType, now.ToUnixTimeMilliseconds(), Milliseconds(_options.UploadingTtl), traceParent ?? string.Empty,
-             keys.Events.ToString(), Event(path, version, ObjectEventKind.Started)]);
+             keys.Events.ToString(), Event(path, version, ObjectEventKind.Started),
+             keys.ChannelEvents.ToString(), Milliseconds(_options.UploadingTtl), ActivityCap, Milliseconds(_catalog.EndedAfter),
+             ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now), segmentStarted,
+             segment?.Track ?? string.Empty, segment?.Number ?? 0]);
 
         var chunks = keys.Chunks(path, version);
         var previousMeta = previous is null ? meta : keys.Meta(path, previous);
@@ -47,8 +70,14 @@ internal sealed class ObjectStore(
             version,
             previous,
             chunkKeys: [meta, chunks, current, versions],
-            abortKeys: [meta, chunks, current, versions, previousMeta],
-            chunkEvent: Event(path, version, ObjectEventKind.Chunk));
+            abortKeys: [meta, chunks, current, versions, previousMeta, channel, activity],
+            chunkEvent: Event(path, version, ObjectEventKind.Chunk))
+        {
+            CompleteKeys = [meta, chunks, current, versions, channel, activity],
+            Segment = segment,
+            IsManifest = isManifest,
+            ManifestBody = path.Extension == ".mpd" ? new ArrayBufferWriter<byte>() : null,
+        };
     }
 
     /// <summary>Appends one piece; false when the version stopped uploading (deleted meanwhile).</summary>
@@ -68,6 +97,19 @@ internal sealed class ObjectStore(
 
         upload.Size += piece.Length;
         upload.Chunks++;
+        if (upload.ManifestBody is { } body)
+        {
+            // Kept to read the manifest's tracks when it completes; a document this big is not read at all.
+            if (body.WrittenCount + piece.Length <= UploadingVersion.MaxManifestBytes)
+            {
+                body.Write(piece.Span);
+            }
+            else
+            {
+                upload.ManifestBody = null;
+            }
+        }
+
         return true;
     }
 
@@ -75,27 +117,68 @@ internal sealed class ObjectStore(
     public async Task<bool> CompleteAsync(UploadingVersion upload)
     {
         var now = time.GetUtcNow();
+        var path = upload.Path;
+        var document = upload.ManifestBody is { } body ? ManifestDocument.TryParse(body.WrittenMemory) : null;
+        var channelEvent = upload.IsManifest
+            ? ChannelEvents.Manifest(path.Channel, path.Value, now)
+            : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentCompleted, path.Value, upload.Segment, upload.Size, now);
         var completed = (long)await Database.ScriptEvaluateAsync(
             ObjectScripts.Complete,
-            upload.ChunkKeys,
+            upload.CompleteKeys,
             [upload.Version, now.ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
-             keys.Events.ToString(), Event(upload.Path, upload.Version, ObjectEventKind.Completed)]);
-        if (completed == 1 && ManifestIndex.Indexes(upload.Path))
+             keys.Events.ToString(), Event(path, upload.Version, ObjectEventKind.Completed),
+             keys.ChannelEvents.ToString(), ActivityCap, channelEvent,
+             upload.IsManifest ? path.Value : string.Empty,
+             path.Extension == ".mpd" ? "1" : string.Empty,
+             document is null ? string.Empty : SegmentTemplate.Serialize(document.Templates),
+             document is { IsStatic: true } ? ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now) : [],
+             Milliseconds(_options.UploadingTtl)]);
+        upload.ManifestBody = null;
+        if (completed == 1 && upload.IsManifest)
         {
-            await manifests.RecordAsync(upload.Path, now);
+            await manifests.RecordAsync(path, now);
         }
 
         return completed == 1;
     }
 
     /// <summary>Writes the abort marker, and makes the previous version current again if it is retained.</summary>
-    public Task AbortAsync(UploadingVersion upload, string reason) =>
-        Database.ScriptEvaluateAsync(
+    public Task AbortAsync(UploadingVersion upload, string reason)
+    {
+        var now = time.GetUtcNow();
+        var path = upload.Path;
+        upload.ManifestBody = null;
+        return Database.ScriptEvaluateAsync(
             ObjectScripts.Abort,
             upload.AbortKeys,
-            [upload.Version, upload.Previous ?? string.Empty, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            [upload.Version, upload.Previous ?? string.Empty, now.ToUnixTimeMilliseconds(),
              Milliseconds(_options.AbortedRetention), reason,
-             keys.Events.ToString(), Event(upload.Path, upload.Version, ObjectEventKind.Aborted)]);
+             keys.Events.ToString(), Event(path, upload.Version, ObjectEventKind.Aborted),
+             keys.ChannelEvents.ToString(), ActivityCap,
+             upload.IsManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, upload.Segment, upload.Size, now),
+             Milliseconds(_options.UploadingTtl)]);
+    }
+
+    /// <summary>
+    /// Aborts version <paramref name="version"/> of <paramref name="path"/> if it is still uploading, whoever uploads it:
+    /// its viewers' responses are reset and its uploader's next piece is refused. False when it was not uploading.
+    /// </summary>
+    public async Task<bool> AbortVersionAsync(ObjectPath path, string version, string reason)
+    {
+        var now = time.GetUtcNow();
+        var meta = keys.Meta(path, version);
+        var segment = SegmentName.TryParse(path.Name, [], out var parsed) ? parsed : (SegmentName?)null;
+        var aborted = (long)await Database.ScriptEvaluateAsync(
+            ObjectScripts.Abort,
+            [meta, keys.Chunks(path, version), keys.Current(path), keys.Versions(path), meta,
+             keys.Channel(path.Channel), keys.ChannelActivity(path.Channel)],
+            [version, string.Empty, now.ToUnixTimeMilliseconds(), Milliseconds(_options.AbortedRetention), reason,
+             keys.Events.ToString(), Event(path, version, ObjectEventKind.Aborted),
+             keys.ChannelEvents.ToString(), ActivityCap,
+             ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, segment, 0, now),
+             Milliseconds(_options.UploadingTtl)]);
+        return aborted == 1;
+    }
 
     /// <summary>Removes every version of the object at <paramref name="path"/>, aborted ones included; false when there was none.</summary>
     public async Task<bool> DeleteAsync(ObjectPath path)
@@ -118,18 +201,23 @@ internal sealed class ObjectStore(
             return false;
         }
 
-        var scriptKeys = new List<RedisKey>(2 + (2 * versions.Count)) { current, versionsKey };
+        var scriptKeys = new List<RedisKey>(4 + (2 * versions.Count)) { current, versionsKey, keys.Channel(path.Channel), keys.ChannelActivity(path.Channel) };
         foreach (var version in versions)
         {
             scriptKeys.Add(keys.Meta(path, version));
             scriptKeys.Add(keys.Chunks(path, version));
         }
 
+        var isManifest = ManifestIndex.Indexes(path);
+        var now = time.GetUtcNow();
         var removed = (long)await db.ScriptEvaluateAsync(
             ObjectScripts.Delete,
             [.. scriptKeys],
-            [.. versions.Select(v => (RedisValue)v), keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted)]);
-        if (ManifestIndex.Indexes(path))
+            [keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted),
+             keys.ChannelEvents.ToString(), ActivityCap, path.Value, now.ToUnixTimeMilliseconds(),
+             isManifest ? ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now) : [],
+             .. versions.Select(v => (RedisValue)v)]);
+        if (isManifest)
         {
             await manifests.RemoveAsync(path);
         }

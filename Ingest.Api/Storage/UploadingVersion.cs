@@ -1,3 +1,5 @@
+using System.Buffers;
+using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
 using StackExchange.Redis;
 
@@ -12,6 +14,9 @@ internal sealed class UploadingVersion(
     RedisKey[] abortKeys,
     byte[] chunkEvent)
 {
+    /// <summary>Largest manifest kept in memory to read its tracks and type when it completes.</summary>
+    internal const int MaxManifestBytes = 4 * 1024 * 1024;
+
     public ObjectPath Path { get; } = path;
 
     public string Version { get; } = version;
@@ -28,10 +33,22 @@ internal sealed class UploadingVersion(
     /// <summary>Pieces stored so far.</summary>
     public int Chunks { get; set; }
 
-    /// <summary>meta, chunks, current, versions: the keys of append and complete.</summary>
+    /// <summary>The segment's track and number, when its name tells them.</summary>
+    public SegmentName? Segment { get; init; }
+
+    /// <summary>True for a manifest or playlist.</summary>
+    public bool IsManifest { get; init; }
+
+    /// <summary>An MPD's body as it arrives, to read when it completes; null for every other object (or an MPD too big to read).</summary>
+    internal ArrayBufferWriter<byte>? ManifestBody { get; set; }
+
+    /// <summary>meta, chunks, current, versions: the keys of append.</summary>
     internal RedisKey[] ChunkKeys { get; } = chunkKeys;
 
-    /// <summary>meta, chunks, current, versions, previous meta: the keys of abort.</summary>
+    /// <summary>meta, chunks, current, versions, channel, channel activity: the keys of complete.</summary>
+    internal required RedisKey[] CompleteKeys { get; init; }
+
+    /// <summary>meta, chunks, current, versions, previous meta, channel, channel activity: the keys of abort.</summary>
     internal RedisKey[] AbortKeys { get; } = abortKeys;
 
     internal byte[] ChunkEvent { get; } = chunkEvent;

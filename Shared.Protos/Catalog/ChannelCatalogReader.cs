@@ -156,8 +156,9 @@ public sealed class ChannelCatalogReader
             }
         }
 
+        // At least a second: a channel a few milliseconds old has no meaningful rate, only bytes.
         var span = now - (startedAt > windowStart ? startedAt : windowStart);
-        return span <= TimeSpan.FromMilliseconds(500) ? 0 : (long)(bytes * 8 / span.TotalSeconds);
+        return (long)(bytes * 8 / Math.Max(span.TotalSeconds, 1));
     }
 
     /// <summary>The tracks declared by the current complete version of <paramref name="manifest"/>; none for a playlist or no manifest.</summary>

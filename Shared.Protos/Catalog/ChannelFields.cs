@@ -30,6 +30,12 @@ public static class ChannelFields
     /// <summary>Prefix of one field per track: <c>seg:0</c> = highest segment number started on track 0.</summary>
     public const string TrackSegmentPrefix = "seg:";
 
+    /// <summary>Uploads begun and not yet completed or aborted (Ingest's bookkeeping for the keys' expiry).</summary>
+    public const string OpenUploads = "open";
+
+    /// <summary>Unix ms until which the channel's completed or aborted objects are retained (Ingest's bookkeeping).</summary>
+    public const string KeepUntil = "keep";
+
     public const string Live = "live";
     public const string Ended = "ended";
 

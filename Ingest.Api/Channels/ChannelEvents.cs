@@ -1,0 +1,28 @@
+using CmafOrigin.Contracts.Catalog;
+using CmafOrigin.Contracts.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CmafOrigin.Ingest.Channels;
+
+/// <summary>The ChannelEvent bytes Ingest's scripts append to a channel's activity stream and publish.</summary>
+internal static class ChannelEvents
+{
+    public static byte[] Channel(string channel, ChannelEventKind kind, DateTimeOffset at) =>
+        new ChannelEvent { Channel = channel, Kind = kind, At = Timestamp.FromDateTimeOffset(at) }.ToByteArray();
+
+    public static byte[] Manifest(string channel, string path, DateTimeOffset at) =>
+        new ChannelEvent { Channel = channel, Kind = ChannelEventKind.ManifestUpdated, Path = path, At = Timestamp.FromDateTimeOffset(at) }.ToByteArray();
+
+    public static byte[] Segment(string channel, ChannelEventKind kind, string path, SegmentName? segment, long size, DateTimeOffset at) =>
+        new ChannelEvent
+        {
+            Channel = channel,
+            Kind = kind,
+            Path = path,
+            Track = segment?.Track ?? string.Empty,
+            SegmentNumber = segment?.Number ?? 0,
+            Size = size,
+            At = Timestamp.FromDateTimeOffset(at),
+        }.ToByteArray();
+}
