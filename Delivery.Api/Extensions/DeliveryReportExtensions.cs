@@ -11,6 +11,7 @@ internal static class DeliveryReportExtensions
             .BindConfiguration(DeliveryReportOptions.SectionName)
             .Validate(options => options.ReportInterval > TimeSpan.Zero, "Delivery:ReportInterval must be positive");
         builder.Services.AddSingleton<DeliveryTallies>();
+        builder.Services.AddSingleton<ReportMetrics>();
         builder.Services.AddSingleton<DeliveryReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryReporter>());
         return builder;

@@ -1,6 +1,8 @@
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
+using System.Diagnostics.Metrics;
 using CmafOrigin.Delivery.Status;
+using CmafOrigin.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -24,7 +26,13 @@ internal static class DeliveryStatusExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<ObjectKeys>(),
             sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<StatusFeed>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var feed = ActivatorUtilities.CreateInstance<StatusFeed>(sp);
+            sp.GetRequiredService<IMeterFactory>().Create(OriginTelemetry.DeliveryName).CreateObservableGauge(
+                "cmaforigin.delivery.status.pages", () => feed.Watchers, "{page}", "/status pages open on this instance, each following /status/events");
+            return feed;
+        });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatusFeed>());
         return builder;
     }

@@ -20,6 +20,7 @@ internal sealed class DeliveryReporter(
     IConnectionMultiplexer redis,
     ObjectKeys keys,
     DeliveryTallies tallies,
+    ReportMetrics metrics,
     TimeProvider time,
     IOptions<DeliveryReportOptions> options,
     ILogger<DeliveryReporter> logger) : BackgroundService
@@ -128,6 +129,7 @@ internal sealed class DeliveryReporter(
             _ = transaction.StringSetAsync(keys.DeliveryReport(InstanceId), report.ToByteArray(), lifetime);
             _ = transaction.SortedSetAddAsync(keys.DeliveryInstances, InstanceId, now + (long)lifetime.TotalMilliseconds);
             await transaction.ExecuteAsync();
+            metrics.ReportWritten();
             if (_failing)
             {
                 _failing = false;
@@ -136,6 +138,7 @@ internal sealed class DeliveryReporter(
         }
         catch (Exception ex) when (ex.IsStorageFailure())
         {
+            metrics.ReportFailed();
             if (_failing)
             {
                 ReportLog.StillFailing(logger, ex);

@@ -104,7 +104,56 @@ public sealed class DeliveryReporterTests(RedisServer redis)
         await WaitForReportAsync(origin, "edge-a", r => !r.Channels.ContainsKey(channel) && r.ReportedAt.ToDateTimeOffset() > withChannel.ReportedAt.ToDateTimeOffset());
     }
 
+    [Fact]
+    public async Task RedisGoingAway_IsCountedAndLogged_AndReportingResumesWhenItReturns()
+    {
+        // A Redis of this test's own, to stop and start again on the same port.
+        var ownRedis = new RedisServer();
+        await ownRedis.InitializeAsync();
+        var port = ownRedis.Port;
+        await using var origin = await OriginHost.StartAsync(ownRedis, With("Delivery:InstanceId", "edge-a"));
+        using var meters = new HostMeters(origin.DeliveryServices, "outcome");
+        await WaitForCountAsync(meters, "written", count => count >= 1);
+
+        await ownRedis.DisposeAsync();
+        await WaitForCountAsync(meters, "failed", count => count >= 1);
+        using (var alive = await origin.Delivery.GetAsync(new Uri("/alive", UriKind.Relative), Cancellation))
+        {
+            Assert.True(alive.IsSuccessStatusCode);
+        }
+
+        var restarted = await RedisProcess.StartAsync(port, Cancellation);
+        try
+        {
+            var written = meters.Sum("cmaforigin.delivery.reports", "written");
+            await WaitForCountAsync(meters, "written", count => count > written);
+            var stored = await restarted.Connection.GetDatabase().StringGetAsync(origin.Keys.DeliveryReport("edge-a"));
+            Assert.Equal("edge-a", DeliveryInstanceReport.Parser.ParseFrom((byte[])stored!).InstanceId);
+
+            // Stopped while Redis is there again: the report goes with it.
+            await origin.DisposeAsync();
+            Assert.False(await restarted.Connection.GetDatabase().KeyExistsAsync(origin.Keys.DeliveryReport("edge-a")));
+        }
+        finally
+        {
+            await restarted.DisposeAsync();
+        }
+    }
+
     private static Dictionary<string, string?> With(string key, string value) => new(FastReports) { [key] = value };
+
+    /// <summary>Waits until this host's count of reports with <paramref name="outcome"/> satisfies <paramref name="condition"/>.</summary>
+    private static async Task<long> WaitForCountAsync(HostMeters meters, string outcome, Func<long, bool> condition)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!condition(meters.Sum("cmaforigin.delivery.reports", outcome)))
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+
+        return meters.Sum("cmaforigin.delivery.reports", outcome);
+    }
 
     private async Task<DeliveryInstanceReport> WaitForReportAsync(OriginHost origin, string instanceId, Func<DeliveryInstanceReport, bool> condition)
     {

@@ -89,6 +89,8 @@ public sealed class StatusApiTests(RedisServer redis)
         var shared = fromFirst.Intersect(fromSecond).ToList();
         Assert.True(shared.Count >= 2, $"shared {shared.Count} of {fromFirst.Count}");
         Assert.Equal(fromFirst.Count, fromFirst.Select(At).Distinct().Count());
+        using var meters = new HostMeters(origin.DeliveryServices);
+        Assert.Equal(2, meters.Observe("cmaforigin.delivery.status.pages"));
     }
 
     [Fact]
