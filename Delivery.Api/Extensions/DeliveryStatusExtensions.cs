@@ -1,6 +1,6 @@
+using System.Diagnostics.Metrics;
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
-using System.Diagnostics.Metrics;
 using CmafOrigin.Delivery.Status;
 using CmafOrigin.ServiceDefaults;
 using Microsoft.Extensions.Options;
