@@ -3,11 +3,12 @@ using System.Globalization;
 
 namespace CmafOrigin.AppHost;
 
-/// <summary>AppHost's command line. Hand-parsed: five options do not justify a parser package.</summary>
+/// <summary>AppHost's command line. Hand-parsed: six options do not justify a parser package.</summary>
 internal sealed record AppHostOptions
 {
     public const int DefaultIngestPort = 5000;
     public const int DefaultDeliveryPort = 5001;
+    public const int DefaultControlPort = 5002;
 
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
@@ -19,6 +20,7 @@ internal sealed record AppHostOptions
           --redis <connection>    use this Redis (e.g. 127.0.0.1:6379) instead of starting redis-server
           --ingest-port <port>    port of Ingest.Api, where encoders PUT (default 5000)
           --delivery-port <port>  port of Delivery.Api, where players GET (default 5001)
+          --control-port <port>   port of Ingest.Api's gRPC control plane, cleartext HTTP/2 (default 5002)
           --demo                  also run ffmpeg pushing a test pattern (two video renditions and audio)
                                   to <ingest>/live/demo/out.mpd
           -h, --help              show this help
@@ -30,6 +32,8 @@ internal sealed record AppHostOptions
     public int IngestPort { get; init; } = DefaultIngestPort;
 
     public int DeliveryPort { get; init; } = DefaultDeliveryPort;
+
+    public int ControlPort { get; init; } = DefaultControlPort;
 
     public bool Demo { get; init; }
 
@@ -69,7 +73,7 @@ internal sealed record AppHostOptions
 
                     result = result with { Redis = redis };
                     break;
-                case "--ingest-port" or "--delivery-port":
+                case "--ingest-port" or "--delivery-port" or "--control-port":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var text, out error))
                     {
                         return false;
@@ -81,7 +85,12 @@ internal sealed record AppHostOptions
                         return false;
                     }
 
-                    result = arg == "--ingest-port" ? result with { IngestPort = port } : result with { DeliveryPort = port };
+                    result = arg switch
+                    {
+                        "--ingest-port" => result with { IngestPort = port },
+                        "--delivery-port" => result with { DeliveryPort = port },
+                        _ => result with { ControlPort = port },
+                    };
                     break;
                 default:
                     error = $"unknown option '{args[i]}'";
@@ -92,6 +101,12 @@ internal sealed record AppHostOptions
         if (result.IngestPort == result.DeliveryPort)
         {
             error = $"ingest and delivery cannot share port {result.IngestPort}";
+            return false;
+        }
+
+        if (result.ControlPort == result.IngestPort || result.ControlPort == result.DeliveryPort)
+        {
+            error = $"the control plane cannot share port {result.ControlPort} with ingest or delivery";
             return false;
         }
 

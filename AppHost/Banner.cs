@@ -24,8 +24,14 @@ internal static class Banner
             .AppendLine(ReadyLine)
             .AppendLine($"  ingest    {Wiring.Origin(wiring.IngestUrl)}    (encoders PUT here)")
             .AppendLine($"  delivery  {Wiring.Origin(wiring.DeliveryUrl)}    (players GET here)")
-            .AppendLine($"  redis     {wiring.RedisConnection}    ({(wiring.RedisIsOwn ? "started by AppHost" : "given with --redis")})")
-            .AppendLine();
+            .AppendLine($"  redis     {wiring.RedisConnection}    ({(wiring.RedisIsOwn ? "started by AppHost" : "given with --redis")})");
+        if (wiring.ControlUrl is not null)
+        {
+            text.AppendLine($"  control   {Wiring.Origin(wiring.ControlUrl)}    (gRPC, cleartext HTTP/2: ChannelCatalog, OriginAdmin)")
+                .AppendLine($"  admin token  {wiring.AdminToken}    (authorization: Bearer <token>)");
+        }
+
+        text.AppendLine();
 
         if (demo)
         {

@@ -13,11 +13,13 @@ public sealed class Program
 
         builder.AddServiceDefaults();
         builder.AddIngestServices();
+        builder.AddControlPlane();
 
         var app = builder.Build();
 
         app.MapDefaultEndpoints();
         app.MapIngestApi();
+        app.MapControlApi();
 
         app.Run();
     }

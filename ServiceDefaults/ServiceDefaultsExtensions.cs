@@ -22,6 +22,9 @@ public static class ServiceDefaultsExtensions
     public const string AlivePath = "/alive";
     public const string MetricsPath = "/metrics";
 
+    /// <summary>The standard gRPC health service (grpc.health.v1), probed as often as <see cref="HealthPath"/>.</summary>
+    public const string GrpcHealthPath = "/grpc.health.v1.Health";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -57,12 +60,14 @@ public static class ServiceDefaultsExtensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(OriginTelemetry.ActivitySourceNames)
+                // gRPC calls on the control plane are ASP.NET Core requests: one server span each.
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes and scrapes every few seconds would drown the traces that matter.
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthPath)
                         && !context.Request.Path.StartsWithSegments(AlivePath)
-                        && !context.Request.Path.StartsWithSegments(MetricsPath))
+                        && !context.Request.Path.StartsWithSegments(MetricsPath)
+                        && !context.Request.Path.StartsWithSegments(GrpcHealthPath))
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

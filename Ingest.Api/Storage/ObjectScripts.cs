@@ -28,12 +28,15 @@ internal static class ObjectScripts
     /// also published for WatchChannels), and its keys' expiry: the channel goes with the last of its objects,
     /// the longest retention of what completed or aborted ('keep') and, while uploads are open ('open'), their
     /// time to live. An upload whose Ingest died leaves 'open' counted; that only keeps a live channel's keys
-    /// alive for the uploading time to live longer, and the count goes with the hash.
+    /// alive for the uploading time to live longer, and the count goes with the hash. 'objects' counts the
+    /// channel's paths: when DELETE removes the last one (ffmpeg's remove_at_exit) the channel keys go too.
+    /// A channel whose hash is gone (purged, or emptied) is not brought back half-made by a late completion
+    /// or abort: its events are then only published, not stored.
     /// </summary>
     private const string Channel = """
-        local function emit(activity, event, channel, maxlen)
+        local function emit(activity, event, channel, maxlen, known)
           if event == '' then return end
-          redis.call('XADD', activity, 'MAXLEN', '~', maxlen, '*', 'e', event)
+          if known then redis.call('XADD', activity, 'MAXLEN', '~', maxlen, '*', 'e', event) end
           redis.call('PUBLISH', channel, event)
         end
 
@@ -50,10 +53,7 @@ internal static class ObjectScripts
         end
 
         local function closed(hash, activity, known, now, retention, uploading_ttl)
-          if not known then
-            redis.call('PEXPIRE', activity, retention)
-            return
-          end
+          if not known then return end
           local open = redis.call('HINCRBY', hash, 'open', -1)
           if open < 0 then
             redis.call('HSET', hash, 'open', 0)
@@ -77,6 +77,7 @@ internal static class ObjectScripts
     /// segment numbers are forgotten (a restarted encoder counts from 1 again).
     /// </summary>
     public const string Begin = Track + Channel + """
+        local fresh = redis.call('EXISTS', KEYS[3]) == 0
         local prev = redis.call('GET', KEYS[1])
         redis.call('HSET', KEYS[2], 'type', ARGV[2], 'state', 'uploading', 'size', 0, 'chunks', 0,
           'created', ARGV[3], 'updated', ARGV[3], 'trace', ARGV[5], 'prev', prev or '')
@@ -93,15 +94,16 @@ internal static class ObjectScripts
           end
           redis.call('HDEL', ch, 'latest', 'ended')
           redis.call('HSET', ch, 'state', 'live', 'started', ARGV[3])
-          emit(act, ARGV[12], ARGV[8], ARGV[10])
+          emit(act, ARGV[12], ARGV[8], ARGV[10], true)
         end
         redis.call('HSET', ch, 'activity', ARGV[3])
+        if fresh then redis.call('HINCRBY', ch, 'objects', 1) end
         if ARGV[14] ~= '' and tonumber(ARGV[15]) > 0 then
           local field = 'seg:' .. ARGV[14]
           if tonumber(redis.call('HGET', ch, field) or '0') < tonumber(ARGV[15]) then redis.call('HSET', ch, field, ARGV[15]) end
           if tonumber(redis.call('HGET', ch, 'latest') or '0') < tonumber(ARGV[15]) then redis.call('HSET', ch, 'latest', ARGV[15]) end
         end
-        emit(act, ARGV[13], ARGV[8], ARGV[10])
+        emit(act, ARGV[13], ARGV[8], ARGV[10], true)
         opened(ch, act, tonumber(ARGV[3]), tonumber(ARGV[9]))
         return prev
         """;
@@ -140,7 +142,6 @@ internal static class ObjectScripts
         redis.call('PUBLISH', ARGV[4], ARGV[5])
 
         local ch, act = KEYS[5], KEYS[6]
-        -- A channel purged or expired meanwhile is not brought back half-made by a late completion.
         local known = redis.call('EXISTS', ch) == 1
         if known then
           redis.call('HSET', ch, 'activity', ARGV[2])
@@ -149,11 +150,11 @@ internal static class ObjectScripts
             if ARGV[11] ~= '' then redis.call('HSET', ch, 'templates', ARGV[11]) end
           end
         end
-        emit(act, ARGV[8], ARGV[6], ARGV[7])
+        emit(act, ARGV[8], ARGV[6], ARGV[7], known)
         if known and ARGV[12] ~= '' and redis.call('HGET', ch, 'manifest') == ARGV[9]
             and redis.call('HGET', ch, 'state') ~= 'ended' then
           redis.call('HSET', ch, 'state', 'ended', 'ended', ARGV[2])
-          emit(act, ARGV[12], ARGV[6], ARGV[7])
+          emit(act, ARGV[12], ARGV[6], ARGV[7], known)
         end
         closed(ch, act, known, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[13]))
         return 1
@@ -188,17 +189,17 @@ internal static class ObjectScripts
         local ch, act = KEYS[6], KEYS[7]
         local known = redis.call('EXISTS', ch) == 1
         if known then redis.call('HSET', ch, 'activity', ARGV[3]) end
-        emit(act, ARGV[10], ARGV[8], ARGV[9])
+        emit(act, ARGV[10], ARGV[8], ARGV[9], known)
         closed(ch, act, known, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[11]))
         return 1
         """;
 
     /// <summary>
     /// KEYS: current, versions, channel, channel activity, then meta and chunks of each version named in ARGV.
-    /// ARGV: channel, event, channel events, activity cap, path, now ms, channel-ended event or '' (not a manifest),
-    /// then the versions to delete. Deletes exactly those versions (a version begun since they were listed
-    /// survives, and stays current) and returns how many keys it removed. Deleting the channel's manifest
-    /// ends the channel (ffmpeg's remove_at_exit).
+    /// ARGV: channel, event, channel events, activity cap, path, now ms, channel-ended event, then the versions
+    /// to delete. Deletes exactly those versions (a version begun since they were listed survives, and stays
+    /// current) and returns how many keys it removed. Deleting the channel's manifest ends the channel; deleting
+    /// its last object (ffmpeg's remove_at_exit) also removes the channel's own keys.
     /// </summary>
     public const string Delete = Channel + """
         local current = redis.call('GET', KEYS[1])
@@ -208,15 +209,31 @@ internal static class ObjectScripts
           redis.call('ZREM', KEYS[2], ARGV[i + 7])
           if current == ARGV[i + 7] then removed = removed + redis.call('DEL', KEYS[1]) end
         end
-        if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[2]) end
+        local gone = redis.call('ZCARD', KEYS[2]) == 0
+        if gone then redis.call('DEL', KEYS[2]) end
         if removed > 0 then
           redis.call('PUBLISH', ARGV[1], ARGV[2])
-          local ch = KEYS[3]
-          if ARGV[7] ~= '' and redis.call('HGET', ch, 'manifest') == ARGV[5] and redis.call('HGET', ch, 'state') == 'live' then
+          local ch, act = KEYS[3], KEYS[4]
+          local state = redis.call('HGET', ch, 'state')
+          local last = gone and state and redis.call('HINCRBY', ch, 'objects', -1) <= 0
+          if state == 'live' and (last or redis.call('HGET', ch, 'manifest') == ARGV[5]) then
             redis.call('HSET', ch, 'state', 'ended', 'ended', ARGV[6])
-            emit(KEYS[4], ARGV[7], ARGV[3], ARGV[4])
+            emit(act, ARGV[7], ARGV[3], ARGV[4], true)
           end
+          if last then redis.call('DEL', ch, act) end
         end
+        return removed
+        """;
+
+    /// <summary>
+    /// KEYS: channel, channel activity, then any other keys of the channel to remove. ARGV: channel events,
+    /// channel-ended event. The last step of a purge; announces the end when the channel was live.
+    /// </summary>
+    public const string PurgeChannel = """
+        local live = redis.call('HGET', KEYS[1], 'state') == 'live'
+        local removed = 0
+        for i = 1, #KEYS do removed = removed + redis.call('DEL', KEYS[i]) end
+        if live then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
         return removed
         """;
 }

@@ -215,7 +215,7 @@ internal sealed class ObjectStore(
             [.. scriptKeys],
             [keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted),
              keys.ChannelEvents.ToString(), ActivityCap, path.Value, now.ToUnixTimeMilliseconds(),
-             isManifest ? ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now) : [],
+             ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now),
              .. versions.Select(v => (RedisValue)v)]);
         if (isManifest)
         {

@@ -36,6 +36,9 @@ public static class ChannelFields
     /// <summary>Unix ms until which the channel's completed or aborted objects are retained (Ingest's bookkeeping).</summary>
     public const string KeepUntil = "keep";
 
+    /// <summary>Object paths of the channel (Ingest's bookkeeping: the channel's keys go with its last object).</summary>
+    public const string Objects = "objects";
+
     public const string Live = "live";
     public const string Ended = "ended";
 

@@ -51,6 +51,9 @@ public sealed class AppHostLifecycleTests
             Assert.Equal("Development", environment["ASPNETCORE_ENVIRONMENT"]);
         }
 
+        var control = ProcFs.EnvironmentOf(ingest.Pid);
+        Assert.Equal(Wiring.Origin(host.ControlUrl), control["Control__Url"]);
+        Assert.Contains($"admin token  {control["Control__AdminToken"]}", host.Output, StringComparison.Ordinal);
         Assert.Contains($"--urls {Wiring.Origin(host.IngestUrl)}", ingest.CommandLine, StringComparison.Ordinal);
         Assert.Contains($"--urls {Wiring.Origin(host.DeliveryUrl)}", delivery.CommandLine, StringComparison.Ordinal);
     }

@@ -10,6 +10,7 @@ public sealed class AppHostOptionsTests
         Assert.Null(options.Redis);
         Assert.Equal(5000, options.IngestPort);
         Assert.Equal(5001, options.DeliveryPort);
+        Assert.Equal(5002, options.ControlPort);
         Assert.False(options.Demo);
         Assert.False(options.Help);
     }
@@ -18,13 +19,14 @@ public sealed class AppHostOptionsTests
     public void TryParse_EveryOption_IsRead()
     {
         Assert.True(AppHostOptions.TryParse(
-            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--demo"],
+            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo"],
             out var options,
             out _));
 
         Assert.Equal("10.0.0.1:6380,password=x", options.Redis);
         Assert.Equal(6000, options.IngestPort);
         Assert.Equal(6001, options.DeliveryPort);
+        Assert.Equal(6002, options.ControlPort);
         Assert.True(options.Demo);
     }
 
@@ -43,6 +45,7 @@ public sealed class AppHostOptionsTests
     [InlineData("--ingest-port", "65536")]
     [InlineData("--delivery-port", "http")]
     [InlineData("--delivery-port", "-1")]
+    [InlineData("--control-port", "70000")]
     public void TryParse_PortOutOfRange_IsAnError(string option, string value)
     {
         Assert.False(AppHostOptions.TryParse([option, value], out _, out var error));
@@ -75,5 +78,14 @@ public sealed class AppHostOptionsTests
         Assert.False(AppHostOptions.TryParse(["--ingest-port", "7000", "--delivery-port", "7000"], out _, out var error));
 
         Assert.Contains("7000", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("5000")]
+    [InlineData("5001")]
+    public void TryParse_ControlPortSharedWithAService_IsAnError(string port)
+    {
+        Assert.False(AppHostOptions.TryParse(["--control-port", port], out _, out var error));
+        Assert.Contains("control plane", error, StringComparison.Ordinal);
     }
 }

@@ -16,12 +16,13 @@ internal sealed class AppHostProcess : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly HashSet<ProcessIdentity> _seen = [];
 
-    private AppHostProcess(Process process, int ingestPort, int deliveryPort)
+    private AppHostProcess(Process process, int ingestPort, int deliveryPort, int controlPort)
     {
         _process = process;
         Pid = process.Id;
         IngestUrl = new Uri($"http://localhost:{ingestPort}");
         DeliveryUrl = new Uri($"http://localhost:{deliveryPort}");
+        ControlUrl = new Uri($"http://localhost:{controlPort}");
         Exited = WaitForExitAsync();
     }
 
@@ -30,6 +31,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
     public Uri IngestUrl { get; }
 
     public Uri DeliveryUrl { get; }
+
+    public Uri ControlUrl { get; }
 
     /// <summary>The exit code, once AppHost has exited and its output is read to the end.</summary>
     public Task<int> Exited { get; }
@@ -52,6 +55,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         var ingestPort = LoopbackPorts.Pick();
         var deliveryPort = LoopbackPorts.Pick(except: ingestPort);
+        var controlPort = LoopbackPorts.Pick(except: ingestPort);
+        while (controlPort == deliveryPort)
+        {
+            controlPort = LoopbackPorts.Pick(except: ingestPort);
+        }
 
         var startInfo = new ProcessStartInfo(DotnetMuxer.Path)
         {
@@ -64,6 +72,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
                 typeof(AppHostOptions).Assembly.Location,
                 "--ingest-port", ingestPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--delivery-port", deliveryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--control-port", controlPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
 
@@ -87,7 +96,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start AppHost");
-        var host = new AppHostProcess(process, ingestPort, deliveryPort);
+        var host = new AppHostProcess(process, ingestPort, deliveryPort, controlPort);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();

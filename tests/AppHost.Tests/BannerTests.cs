@@ -41,4 +41,13 @@ public sealed class BannerTests
         Assert.Contains("The demo encoder (ffmpeg) pushes to http://localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
         Assert.DoesNotContain("-ldash", banner, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_WithAControlPlane_ShowsItsAddressAndTheAdminToken()
+    {
+        var banner = Banner.Render(Sample with { ControlUrl = new Uri("http://localhost:5102"), AdminToken = "0123abcd" }, demo: false);
+
+        Assert.Contains("control   http://localhost:5102", banner, StringComparison.Ordinal);
+        Assert.Contains("admin token  0123abcd", banner, StringComparison.Ordinal);
+    }
 }

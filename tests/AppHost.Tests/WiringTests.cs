@@ -21,4 +21,30 @@ public sealed class WiringTests
     {
         Assert.Equal("http://localhost:5100", Wiring.Origin(new Uri("http://localhost:5100/")));
     }
+
+    [Fact]
+    public void EnvironmentFor_Ingest_CarriesTheControlPlaneAndItsToken_AndDeliveryDoesNot()
+    {
+        var wiring = Sample with { ControlUrl = new Uri("http://localhost:5102"), AdminToken = "0123abcd" };
+
+        var ingest = wiring.EnvironmentFor("ingest");
+        var delivery = wiring.EnvironmentFor("delivery");
+
+        Assert.Equal("http://localhost:5102", ingest["Control__Url"]);
+        Assert.Equal("0123abcd", ingest["Control__AdminToken"]);
+        Assert.DoesNotContain("Control__AdminToken", delivery.Keys);
+    }
+
+    [Fact]
+    public void Create_GeneratesAnAdminToken_ForEachRun()
+    {
+        var options = new AppHostOptions();
+
+        var first = Wiring.Create("127.0.0.1:6390", redisIsOwn: true, options);
+        var second = Wiring.Create("127.0.0.1:6390", redisIsOwn: true, options);
+
+        Assert.Equal(new Uri("http://localhost:5002"), first.ControlUrl);
+        Assert.Equal(64, first.AdminToken!.Length);
+        Assert.NotEqual(first.AdminToken, second.AdminToken);
+    }
 }

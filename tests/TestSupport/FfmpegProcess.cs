@@ -21,6 +21,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
     private FfmpegProcess(Process process, string commandLine)
     {
@@ -149,6 +150,12 @@ public sealed class FfmpegProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test may kill the encoder half-way and still dispose it at the end.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await KillAsync();
         _process.Dispose();
     }

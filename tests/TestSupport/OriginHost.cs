@@ -31,6 +31,7 @@ public sealed class OriginHost : IAsyncDisposable
         _delivery = delivery;
         IngestUri = AddressOf(ingest.Services);
         DeliveryUri = AddressOf(delivery.Services);
+        ControlUri = ControlAddressOf(ingest.Services);
         Ingest = new HttpClient { BaseAddress = IngestUri, Timeout = TimeSpan.FromMinutes(2) };
         Delivery = new HttpClient { BaseAddress = DeliveryUri, Timeout = TimeSpan.FromMinutes(2) };
     }
@@ -44,6 +45,12 @@ public sealed class OriginHost : IAsyncDisposable
     public Uri IngestUri { get; }
 
     public Uri DeliveryUri { get; }
+
+    /// <summary>Ingest's control plane: gRPC over cleartext HTTP/2 (ChannelCatalog, OriginAdmin, health, reflection).</summary>
+    public Uri ControlUri { get; }
+
+    /// <summary>The admin token Ingest's control plane was given (<c>Control:AdminToken</c>, random unless set in the settings).</summary>
+    public string? AdminToken { get; private init; }
 
     /// <summary>A client of Ingest, as an encoder.</summary>
     public HttpClient Ingest { get; }
@@ -65,12 +72,25 @@ public sealed class OriginHost : IAsyncDisposable
         Action<IServiceCollection>? services = null)
     {
         var keyPrefix = $"t{Guid.NewGuid():N}"[..12];
-        var ingest = Configure(new WebApplicationFactory<Ingest.Program>(), redis, keyPrefix, settings, services);
+        var adminToken = settings is not null && settings.TryGetValue("Control:AdminToken", out var configured) ? configured : Guid.NewGuid().ToString("N");
+        // Ingest binds its endpoints itself (ingest and control plane): both on free loopback ports.
+        var ingestSettings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Control:Url"] = "http://127.0.0.1:0",
+            ["Control:AdminToken"] = adminToken,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            ingestSettings[key] = value;
+        }
+
+        var ingest = Configure(new WebApplicationFactory<Ingest.Program>(), redis, keyPrefix, ingestSettings, services, listen: false);
         var delivery = Configure(new WebApplicationFactory<Delivery.Program>(), redis, keyPrefix, settings, services);
         ingest.StartServer();
         delivery.StartServer();
 
-        var host = new OriginHost(redis, keyPrefix, ingest, delivery);
+        var host = new OriginHost(redis, keyPrefix, ingest, delivery) { AdminToken = adminToken };
         await host.WaitUntilHealthyAsync();
         return host;
     }
@@ -149,7 +169,8 @@ public sealed class OriginHost : IAsyncDisposable
         RedisServer redis,
         string keyPrefix,
         IReadOnlyDictionary<string, string?>? settings,
-        Action<IServiceCollection>? services)
+        Action<IServiceCollection>? services,
+        bool listen = true)
         where T : class
     {
         factory = factory.WithWebHostBuilder(builder =>
@@ -171,7 +192,15 @@ public sealed class OriginHost : IAsyncDisposable
             }
         });
         // An explicit listener overrides the "Urls" of appsettings.json: a free loopback port per host.
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        if (listen)
+        {
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        }
+        else
+        {
+            factory.UseKestrel();
+        }
+
         return factory;
     }
 
@@ -180,6 +209,13 @@ public sealed class OriginHost : IAsyncDisposable
         var addresses = services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var address = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
         return new Uri(address);
+    }
+
+    /// <summary>Ingest binds its ingest endpoint(s) first and its control endpoint last.</summary>
+    private static Uri ControlAddressOf(IServiceProvider services)
+    {
+        var addresses = services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        return new Uri(addresses.Last().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
 
     private async Task WaitUntilHealthyAsync()

@@ -85,7 +85,13 @@ internal sealed class OriginStack : IAsyncDisposable
         var deliveryPort = FreePort.Next();
         IngestUri = new Uri($"http://127.0.0.1:{ingestPort.ToString(CultureInfo.InvariantCulture)}");
         DeliveryUri = new Uri($"http://127.0.0.1:{deliveryPort.ToString(CultureInfo.InvariantCulture)}");
-        Ingest = Add(StartService("Ingest.Api", IngestUri, environment));
+        // The control plane needs a port of its own and, outside Development, an admin token.
+        var ingestEnvironment = new Dictionary<string, string>(environment)
+        {
+            ["Control__Url"] = $"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
+            ["Control__AdminToken"] = Guid.NewGuid().ToString("N"),
+        };
+        Ingest = Add(StartService("Ingest.Api", IngestUri, ingestEnvironment));
         Delivery = Add(StartService("Delivery.Api", DeliveryUri, environment));
         await WaitHealthyAsync(Ingest, IngestUri, cancellationToken);
         await WaitHealthyAsync(Delivery, DeliveryUri, cancellationToken);

@@ -75,6 +75,7 @@ public sealed class ObjectStoreChannelTests(RedisServer redis)
     {
         await using var origin = await OriginHost.StartAsync(redis);
         var channel = TestPaths.Channel();
+        await PutAsync(origin, $"/{channel}/init-stream0.m4s", [1]);
         await PutAsync(origin, $"/{channel}/chunk-stream0-00040.m4s", [1]);
         await PutAsync(origin, $"/{channel}/out.mpd", Manifests.Dynamic);
         (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/chunk-stream0-00040.m4s", UriKind.Relative), Cancellation)).Dispose();
@@ -92,6 +93,47 @@ public sealed class ObjectStoreChannelTests(RedisServer redis)
         Assert.Equal(
             [ChannelEventKind.ChannelStarted, ChannelEventKind.ChannelEnded, ChannelEventKind.ChannelStarted],
             (await ActivityAsync(origin, channel)).Select(e => e.Kind).Where(k => k is ChannelEventKind.ChannelStarted or ChannelEventKind.ChannelEnded));
+    }
+
+    [Fact]
+    public async Task DeletingTheLastObject_RemovesTheChannelKeys_AndAnnouncesTheEnd()
+    {
+        await using var origin = await OriginHost.StartAsync(redis);
+        var channel = TestPaths.Channel();
+        var announced = new List<ChannelEvent>();
+        var subscription = await origin.Redis.Connection.GetSubscriber().SubscribeAsync(origin.Keys.ChannelEvents);
+        subscription.OnMessage(message =>
+        {
+            lock (announced)
+            {
+                announced.Add(ChannelEvent.Parser.ParseFrom((byte[])message.Message!));
+            }
+        });
+        await PutAsync(origin, $"/{channel}/chunk-stream0-00001.m4s", [1]);
+        await PutAsync(origin, $"/{channel}/chunk-stream0-00002.m4s", [1]);
+
+        (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/chunk-stream0-00001.m4s", UriKind.Relative), Cancellation)).Dispose();
+        Assert.NotNull(await Reader(origin).GetAsync(channel, Cancellation));
+        (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/chunk-stream0-00002.m4s", UriKind.Relative), Cancellation)).Dispose();
+
+        Assert.Empty(await origin.StoredKeysAsync(channel));
+        Assert.Null(await Reader(origin).GetAsync(channel, Cancellation));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!HasEnded())
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        await subscription.UnsubscribeAsync();
+
+        bool HasEnded()
+        {
+            lock (announced)
+            {
+                return announced.Any(e => e.Channel == channel && e.Kind == ChannelEventKind.ChannelEnded);
+            }
+        }
     }
 
     [Fact]
