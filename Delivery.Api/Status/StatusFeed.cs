@@ -123,36 +123,48 @@ internal sealed class StatusFeed(
             worst = Math.Max(worst, delivery.PassThroughP99Ms);
         }
 
-        return weights == 0 ? (0, 0) : (weighted / weights, worst);
+        // Hundredths of a millisecond are plenty for a page, and keep the JSON short.
+        return weights == 0 ? (0, 0) : (Math.Round(weighted / weights, 2), Math.Round(worst, 2));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.StatusInterval, time);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (Watchers == 0)
+                await WaitUntilWatchedAsync(stoppingToken);
+
+                // A timer of its own per watched spell: one left from before would tick at once for the time it sat idle.
+                using var timer = new PeriodicTimer(_options.StatusInterval, time);
+                do
                 {
-                    // Nobody looks: no Redis reads. The first page to open wakes this at once (wake-ups of pages
-                    // opened and closed meanwhile are dropped first; Watch counts before it wakes).
-                    while (_watched.Wait(0, CancellationToken.None))
-                    {
-                    }
-
-                    if (Watchers == 0)
-                    {
-                        await _watched.WaitAsync(stoppingToken);
-                    }
+                    Publish(await BuildAsync(stoppingToken));
                 }
-
-                Publish(await BuildAsync(stoppingToken));
-                await timer.WaitForNextTickAsync(stoppingToken);
+                while (Watchers > 0 && await timer.WaitForNextTickAsync(stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Returns once a page is open. While none is, nothing is read from Redis; the first page to open wakes this at
+    /// once (wake-ups of pages opened and closed meanwhile are dropped first; <see cref="Watch"/> counts before it wakes).
+    /// </summary>
+    private async Task WaitUntilWatchedAsync(CancellationToken stoppingToken)
+    {
+        while (Watchers == 0)
+        {
+            while (_watched.Wait(0, CancellationToken.None))
+            {
+            }
+
+            if (Watchers == 0)
+            {
+                await _watched.WaitAsync(stoppingToken);
+            }
         }
     }
 

@@ -16,9 +16,9 @@ internal static class ControlFailure
             StatusCode.Unauthenticated => (ExitCodes.Unauthenticated,
                 $"the control plane wants the admin token: pass --token or set {ControlSettings.TokenVariable}."),
             StatusCode.PermissionDenied => (ExitCodes.Unauthenticated,
-                $"the control plane refused the admin token ({Detail(exception)})."),
+                $"the control plane refused the admin token: check --token or {ControlSettings.TokenVariable}."),
             StatusCode.NotFound => (ExitCodes.NotFound,
-                channel is null ? $"not found: {Detail(exception)}" : $"no channel named '{channel}' ({Detail(exception)})."),
+                channel is null ? $"not found: {Detail(exception)}" : $"no channel named '{channel}' on the origin."),
             StatusCode.InvalidArgument => (ExitCodes.Usage, $"the origin refused the request: {Detail(exception)}"),
             _ => (ExitCodes.Failed, $"the control plane failed: {exception.StatusCode} {Detail(exception)}"),
         };
