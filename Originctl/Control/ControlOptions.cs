@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Diagnostics;
+using CmafOrigin.Originctl.Telemetry;
 using Grpc.Core;
 
 namespace CmafOrigin.Originctl.Control;
@@ -46,6 +48,13 @@ internal sealed class ControlOptions
         var settings = new ControlSettings(parse.GetValue(Control)!, parse.GetValue(Token) ?? _environment(ControlSettings.TokenVariable));
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        using var activity = OriginctlTracing.Source.StartActivity($"originctl {parse.CommandResult.Command.Name}");
+        activity?.SetTag("cmaforigin.control", settings.Control.AbsoluteUri);
+        if (channel is not null)
+        {
+            activity?.SetTag("cmaforigin.channel", channel);
+        }
+
         using var connection = new ControlConnection(settings);
         try
         {
@@ -58,6 +67,7 @@ internal sealed class ControlOptions
         }
         catch (RpcException ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.StatusCode.ToString());
             return ControlFailure.Report(ex, settings, error, channel);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -10,16 +10,17 @@ using OpenTelemetry.Trace;
 namespace CmafOrigin.Originctl.Tests.Telemetry;
 
 /// <summary>
-/// A gRPC call made by a service set up with ServiceDefaults is traced: the HttpClient instrumentation sees Grpc.Net.Client's
-/// HTTP/2 request as a client span, and its trace context reaches the control plane's server span. No gRPC-specific
-/// instrumentation package is needed (the one that exists, OpenTelemetry.Instrumentation.GrpcNetClient, is a beta).
+/// A gRPC call made by a service set up with ServiceDefaults is traced: Grpc.Net.Client's own span (its ActivitySource,
+/// with grpc.method and grpc.status_code), the HttpClient span of its HTTP/2 request under it, and the trace context
+/// reaching the control plane's server span. No extra package is needed (OpenTelemetry.Instrumentation.GrpcNetClient is
+/// a beta, and Grpc.Net.Client now has an ActivitySource of its own).
 /// </summary>
 public sealed class GrpcClientTracingTests(LiveOriginFixture fixture) : IClassFixture<LiveOriginFixture>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task GrpcCall_FromAServiceWithServiceDefaults_IsAClientSpan_ParentOfTheServerSpan()
+    public async Task GrpcCall_FromAServiceWithServiceDefaults_IsTraced_DownToTheServerSpan()
     {
         var spans = new List<Activity>();
         var builder = Host.CreateApplicationBuilder();
@@ -31,7 +32,12 @@ public sealed class GrpcClientTracingTests(LiveOriginFixture fixture) : IClassFi
         using var channel = GrpcChannel.ForAddress(fixture.Origin.ControlUri);
         var catalog = new ChannelCatalog.ChannelCatalogClient(channel);
         var headers = new Metadata { { "authorization", $"Bearer {fixture.Origin.AdminToken}" } };
-        await catalog.ListChannelsAsync(new ListChannelsRequest(), headers, DateTime.UtcNow.AddSeconds(10), Cancellation);
+        // Inside a span of the service's own, as a call made while handling a request would be.
+        using (var work = new ActivitySource(builder.Environment.ApplicationName).StartActivity("work"))
+        {
+            Assert.NotNull(work);
+            await catalog.ListChannelsAsync(new ListChannelsRequest(), headers, DateTime.UtcNow.AddSeconds(10), Cancellation);
+        }
 
         // The server span ends just after its response: wait until both are exported.
         Activity? client = null, server = null;
@@ -51,6 +57,15 @@ public sealed class GrpcClientTracingTests(LiveOriginFixture fixture) : IClassFi
 
         Assert.Equal("POST", client.GetTagItem("http.request.method"));
         Assert.Equal(client.SpanId, server.ParentSpanId);
+        Activity call;
+        lock (spans)
+        {
+            call = Assert.Single(spans, s => s.SpanId == client.ParentSpanId);
+        }
+
+        Assert.Equal("Grpc.Net.Client", call.Source.Name);
+        Assert.Equal("/cmaforigin.v1.ChannelCatalog/ListChannels", call.GetTagItem("grpc.method"));
+        Assert.Equal("0", call.GetTagItem("grpc.status_code")?.ToString());
         await host.StopAsync(Cancellation);
     }
 }
