@@ -28,20 +28,23 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
 
         // 2. Abort
         var db = redis.GetDatabase();
-        var uploading = new List<(ObjectPath Path, string Version)>();
-        var states = listed.Versions.Select(v => (v.Path, v.Version, State: db.HashGetAsync(keys.Meta(v.Path, v.Version), ObjectFields.State))).ToList();
-        foreach (var (path, version, state) in states)
+        var uploading = new List<(ObjectPath Path, string Version, long Size)>();
+        var metas = listed.Versions
+            .Select(v => (v.Path, v.Version, Fields: db.HashGetAsync(keys.Meta(v.Path, v.Version), [ObjectFields.State, ObjectFields.Size])))
+            .ToList();
+        foreach (var (path, version, fields) in metas)
         {
-            if (await state == ObjectStates.Uploading)
+            var values = await fields;
+            if (values[0] == ObjectStates.Uploading)
             {
-                uploading.Add((path, version));
+                uploading.Add((path, version, (long)values[1]));
             }
         }
 
         var aborted = 0;
-        foreach (var (path, version) in uploading)
+        foreach (var (path, version, size) in uploading)
         {
-            aborted += await store.AbortVersionAsync(path, version, AbortReason) ? 1 : 0;
+            aborted += await store.AbortVersionAsync(path, version, size, AbortReason) ? 1 : 0;
         }
 
         // 3. Delete

@@ -11,6 +11,8 @@ namespace CmafOrigin.Ingest.Channels;
 /// </summary>
 internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys keys)
 {
+    private const int MaxChannels = 1024;
+
     // Parsed once per distinct text; a manifest's templates rarely change during a run.
     private readonly ConcurrentDictionary<string, (string Text, IReadOnlyList<SegmentTemplate> Templates)> _parsed = new(StringComparer.Ordinal);
 
@@ -28,6 +30,12 @@ internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys 
         }
 
         var templates = SegmentTemplate.Deserialize(text);
+        if (_parsed.Count >= MaxChannels)
+        {
+            // Channels come and go over weeks; this is only a cache of what Redis holds.
+            _parsed.Clear();
+        }
+
         _parsed[channel] = (text, templates);
         return templates;
     }

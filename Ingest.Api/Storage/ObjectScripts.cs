@@ -204,7 +204,9 @@ internal static class ObjectScripts
     public const string Delete = Channel + """
         local current = redis.call('GET', KEYS[1])
         local removed = 0
+        local open = 0
         for i = 1, #ARGV - 7 do
+          if redis.call('HGET', KEYS[2 * i + 3], 'state') == 'uploading' then open = open + 1 end
           removed = removed + redis.call('DEL', KEYS[2 * i + 3], KEYS[2 * i + 4])
           redis.call('ZREM', KEYS[2], ARGV[i + 7])
           if current == ARGV[i + 7] then removed = removed + redis.call('DEL', KEYS[1]) end
@@ -215,6 +217,8 @@ internal static class ObjectScripts
           redis.call('PUBLISH', ARGV[1], ARGV[2])
           local ch, act = KEYS[3], KEYS[4]
           local state = redis.call('HGET', ch, 'state')
+          -- An upload deleted under its uploader never completes or aborts: it is no longer open.
+          if state and open > 0 and redis.call('HINCRBY', ch, 'open', -open) < 0 then redis.call('HSET', ch, 'open', 0) end
           local last = gone and state and redis.call('HINCRBY', ch, 'objects', -1) <= 0
           if state == 'live' and (last or redis.call('HGET', ch, 'manifest') == ARGV[5]) then
             redis.call('HSET', ch, 'state', 'ended', 'ended', ARGV[6])

@@ -163,11 +163,11 @@ internal sealed class ObjectStore(
     /// Aborts version <paramref name="version"/> of <paramref name="path"/> if it is still uploading, whoever uploads it:
     /// its viewers' responses are reset and its uploader's next piece is refused. False when it was not uploading.
     /// </summary>
-    public async Task<bool> AbortVersionAsync(ObjectPath path, string version, string reason)
+    public async Task<bool> AbortVersionAsync(ObjectPath path, string version, long size, string reason)
     {
         var now = time.GetUtcNow();
         var meta = keys.Meta(path, version);
-        var segment = SegmentName.TryParse(path.Name, [], out var parsed) ? parsed : (SegmentName?)null;
+        var segment = SegmentName.TryParse(path.Name, await templates.GetAsync(path.Channel), out var parsed) ? parsed : (SegmentName?)null;
         var aborted = (long)await Database.ScriptEvaluateAsync(
             ObjectScripts.Abort,
             [meta, keys.Chunks(path, version), keys.Current(path), keys.Versions(path), meta,
@@ -175,7 +175,7 @@ internal sealed class ObjectStore(
             [version, string.Empty, now.ToUnixTimeMilliseconds(), Milliseconds(_options.AbortedRetention), reason,
              keys.Events.ToString(), Event(path, version, ObjectEventKind.Aborted),
              keys.ChannelEvents.ToString(), ActivityCap,
-             ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, segment, 0, now),
+             ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, segment, size, now),
              Milliseconds(_options.UploadingTtl)]);
         return aborted == 1;
     }

@@ -42,6 +42,13 @@ public sealed class ChannelCatalogReader
     public async Task<IReadOnlyList<Channel>> ListAsync(CancellationToken cancellationToken)
     {
         var manifests = await _redis.GetDatabase().SortedSetRangeByRankAsync(_keys.Manifests).ConfigureAwait(false);
+        var onTheAir = manifests.Select(m => (string?)m).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _tracks.Keys.Where(path => !onTheAir.Contains(path)))
+        {
+            // A manifest no longer on the air: forget its parsed tracks, so a long-running reader stays small.
+            _tracks.TryRemove(gone, out _);
+        }
+
         var names = manifests
             .Select(m => ObjectPath.TryParse("/" + (string?)m, out var path, out _) ? path.Channel : null)
             .OfType<string>()

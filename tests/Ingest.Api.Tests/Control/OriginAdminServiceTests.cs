@@ -91,6 +91,11 @@ public sealed class OriginAdminServiceTests(RedisServer redis)
         Assert.Equal(["delivery-a", "delivery-b"], stats.DeliveryInstances.Select(r => r.InstanceId).Order());
         Assert.True(stats.IngestBitrateBps > 0);
         Assert.Equal(6, found.Viewers);
+
+        // An upload deleted under its uploader is no longer counted as one in progress.
+        (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/chunk-stream0-00002.m4s", UriKind.Relative), Cancellation)).Dispose();
+        var afterDelete = await client.Admin.GetOriginStatsAsync(new GetOriginStatsRequest(), client.Call(Cancellation));
+        Assert.Equal((1, 0), (afterDelete.LiveChannels, afterDelete.ActiveUploads));
     }
 
     private static async Task ReportAsync(OriginHost origin, string id, DateTimeOffset at, DateTimeOffset expires, int viewers, string channel, int channelViewers)
