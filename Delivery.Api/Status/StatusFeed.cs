@@ -68,6 +68,12 @@ internal sealed class StatusFeed(
             StatusLog.StorageFailed(logger, ex);
             return new StatusSnapshot(at, 0, "Redis is unavailable", []);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever went wrong reading the catalog, the status page must never take Delivery down with it.
+            StatusLog.BuildFailed(logger, ex);
+            return new StatusSnapshot(at, 0, "the status could not be read; see Delivery's log", []);
+        }
 
         var listed = new List<ChannelStatus>(channels.Count);
         foreach (var channel in channels)
