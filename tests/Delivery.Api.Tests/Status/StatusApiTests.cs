@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CmafOrigin.Delivery.Status;
 using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CmafOrigin.Delivery.Tests.Status;
 
@@ -91,6 +93,22 @@ public sealed class StatusApiTests(RedisServer redis)
         Assert.Equal(fromFirst.Count, fromFirst.Select(At).Distinct().Count());
         using var meters = new HostMeters(origin.DeliveryServices);
         Assert.Equal(2, meters.Observe("cmaforigin.delivery.status.pages"));
+    }
+
+    [Fact]
+    public async Task Feed_BuildsNothingWhileNoPageIsOpen_AndAtOnceForTheFirstPage()
+    {
+        await using var origin = await OriginHost.StartAsync(redis, FastTicks);
+        var feed = origin.DeliveryServices.GetRequiredService<StatusFeed>();
+
+        // Four ticks' worth of time with nobody watching: no snapshot is built.
+        await Assert.ThrowsAsync<TimeoutException>(() => feed.NextAsync(0, Cancellation).WaitAsync(TimeSpan.FromSeconds(1), Cancellation));
+
+        var opened = DateTimeOffset.UtcNow;
+        await using var events = await ServerSentEvents.OpenAsync(origin.Delivery, "/status/events", Cancellation);
+        var (_, data) = await events.NextAsync(Cancellation);
+        Assert.True(At(data) >= opened.ToUnixTimeMilliseconds() - 5, "the first snapshot is built for the page that opened");
+        Assert.Equal(1, feed.Watchers);
     }
 
     [Fact]
