@@ -70,6 +70,6 @@ internal static class WatchCommand
             parts.Add(Units.Bytes(channelEvent.Size));
         }
 
-        return string.Join("  ", parts);
+        return Printable.Of(string.Join("  ", parts));
     }
 }

@@ -24,7 +24,7 @@ internal sealed class Table(params string[] headings)
             throw new ArgumentException($"a row has {headings.Length} cells", nameof(cells));
         }
 
-        _rows.Add(cells);
+        _rows.Add([.. cells.Select(Printable.Of)]);
     }
 
     public void WriteTo(TextWriter output)
