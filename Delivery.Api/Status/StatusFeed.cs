@@ -38,8 +38,13 @@ internal sealed class StatusFeed(
     /// <summary>Counts a page in until the returned handle is disposed; the first one starts the ticks.</summary>
     public IDisposable Watch()
     {
-        StatusLog.Connected(logger, Interlocked.Increment(ref _watchers));
-        _watched.Release();
+        var watchers = Interlocked.Increment(ref _watchers);
+        StatusLog.Connected(logger, watchers);
+        if (watchers == 1)
+        {
+            _watched.Release();
+        }
+
         return new Watcher(this);
     }
 
