@@ -105,10 +105,19 @@ public sealed class StatusApiTests(RedisServer redis)
         await Assert.ThrowsAsync<TimeoutException>(() => feed.NextAsync(0, Cancellation).WaitAsync(TimeSpan.FromSeconds(1), Cancellation));
 
         var opened = DateTimeOffset.UtcNow;
-        await using var events = await ServerSentEvents.OpenAsync(origin.Delivery, "/status/events", Cancellation);
+        var events = await ServerSentEvents.OpenAsync(origin.Delivery, "/status/events", Cancellation);
         var (_, data) = await events.NextAsync(Cancellation);
         Assert.True(At(data) >= opened.ToUnixTimeMilliseconds() - 5, "the first snapshot is built for the page that opened");
         Assert.Equal(1, feed.Watchers);
+
+        // The page goes away: it is counted out (and the ticks stop with the last one).
+        await events.DisposeAsync();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (feed.Watchers != 0)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
     }
 
     [Fact]
