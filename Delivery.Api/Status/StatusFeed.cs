@@ -71,13 +71,13 @@ internal sealed class StatusFeed(
         catch (Exception ex) when (ex.IsStorageFailure())
         {
             StatusLog.StorageFailed(logger, ex);
-            return new StatusSnapshot(at, 0, "Redis is unavailable", []);
+            return new StatusSnapshot(at, 0, "Redis is unavailable", [], []);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Whatever went wrong reading the catalog, the status page must never take Delivery down with it.
             StatusLog.BuildFailed(logger, ex);
-            return new StatusSnapshot(at, 0, "the status could not be read; see Delivery's log", []);
+            return new StatusSnapshot(at, 0, "the status could not be read; see Delivery's log", [], []);
         }
 
         var listed = new List<ChannelStatus>(channels.Count);
@@ -111,7 +111,11 @@ internal sealed class StatusFeed(
             _series.Remove(gone);
         }
 
-        return new StatusSnapshot(at, instances.Count, null, listed);
+        var reporting = instances
+            .OrderBy(r => r.InstanceId, StringComparer.Ordinal)
+            .Select(r => new InstanceStatus(r.InstanceId, r.Viewers, r.DeliveredBytes, UnixMilliseconds(r.ReportedAt), r.Channels.Count))
+            .ToList();
+        return new StatusSnapshot(at, instances.Count, null, listed, reporting);
     }
 
     /// <summary>

@@ -4,7 +4,12 @@ namespace CmafOrigin.Delivery.Status;
 /// <param name="At">When it was built (Unix ms).</param>
 /// <param name="Instances">Delivery instances reporting now.</param>
 /// <param name="Error">Why the snapshot is empty (Redis unreachable), or null.</param>
-internal sealed record StatusSnapshot(long At, int Instances, string? Error, IReadOnlyList<ChannelStatus> Channels);
+/// <param name="DeliveryInstances">Each reporting instance's last report, by id.</param>
+internal sealed record StatusSnapshot(long At, int Instances, string? Error, IReadOnlyList<ChannelStatus> Channels, IReadOnlyList<InstanceStatus> DeliveryInstances);
+
+/// <param name="ReportedAt">When it last reported (Unix ms).</param>
+/// <param name="Channels">Channels it delivered in its last interval.</param>
+internal sealed record InstanceStatus(string Id, int Viewers, long DeliveredBytes, long ReportedAt, int Channels);
 
 /// <param name="State"><c>live</c> or <c>ended</c>.</param>
 /// <param name="PassThroughP50Ms">Median over the instances' medians, weighted by their viewers; 0 with no traffic.</param>

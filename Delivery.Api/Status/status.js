@@ -72,6 +72,30 @@
     for (const article of [...list.children]) {
       if (!seen.has(article.dataset.channel)) article.remove();
     }
+
+    renderInstances(snapshot.deliveryInstances, snapshot.at);
+  }
+
+  function bytes(count) {
+    if (count >= 2 ** 30) return `${(count / 2 ** 30).toFixed(1)} GiB`;
+    if (count >= 2 ** 20) return `${(count / 2 ** 20).toFixed(1)} MiB`;
+    if (count >= 2 ** 10) return `${(count / 2 ** 10).toFixed(1)} KiB`;
+    return `${count} B`;
+  }
+
+  function renderInstances(instances, now) {
+    $('#instances-section').hidden = instances.length === 0;
+    $('#instances tbody').replaceChildren(...instances.map((instance) => {
+      const row = document.createElement('tr');
+      row.dataset.instance = instance.id;
+      for (const text of [instance.id, `${instance.viewers}`, bytes(instance.deliveredBytes), `${instance.channels}`, ago(instance.reportedAt, now)]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.append(cell);
+      }
+
+      return row;
+    }));
   }
 
   function renderChannel(article, channel, now) {

@@ -67,6 +67,8 @@ public sealed class StatusPageTests(RedisServer redis, Chromium chromium)
         Output?.WriteLine($"screenshot: {screenshot}");
 
         Assert.True(await status.EvaluateAsync<bool>("() => window.originStatus.connected").WaitAsync(Wait, Cancellation));
+        var instances = await status.Locator("#instances tbody tr").CountAsync().WaitAsync(Wait, Cancellation);
+        Assert.Equal(1, instances);
         Assert.Empty(pageErrors);
     }
 

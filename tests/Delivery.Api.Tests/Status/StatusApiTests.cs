@@ -19,7 +19,7 @@ public sealed class StatusApiTests(RedisServer redis)
     [Fact]
     public async Task Events_StreamSnapshotsOfALiveChannel_WithTracksViewersAndLatency()
     {
-        await using var origin = await OriginHost.StartAsync(redis, FastTicks);
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?>(FastTicks) { ["Delivery:InstanceId"] = "status-edge" });
         var channel = TestPaths.Channel();
         await PutAsync(origin, $"/{channel}/init-stream0.m4s", [1, 2, 3]);
         await PutAsync(origin, $"/{channel}/out.mpd", LiveManifest.Bytes);
@@ -49,6 +49,10 @@ public sealed class StatusApiTests(RedisServer redis)
                     && candidate.GetProperty("history").GetProperty("at").GetArrayLength() >= 2)
                 {
                     Assert.Equal(1, snapshot.GetProperty("instances").GetInt32());
+                    var instance = Assert.Single(snapshot.GetProperty("deliveryInstances").EnumerateArray());
+                    Assert.Equal("status-edge", instance.GetProperty("id").GetString());
+                    Assert.True(instance.GetProperty("viewers").GetInt32() >= 1);
+                    Assert.Equal(1, instance.GetProperty("channels").GetInt32());
                     found = candidate.Clone();
                 }
             }
