@@ -25,6 +25,7 @@ public sealed class Program
         app.MapTimeApi();
         app.MapManifestsApi();
         app.MapPlayerApi();
+        app.MapStatusApi();
         app.MapDeliveryApi();
 
         app.Run();

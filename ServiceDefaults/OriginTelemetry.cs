@@ -7,6 +7,9 @@ public static class OriginTelemetry
     public const string DeliveryName = "CmafOrigin.Delivery";
     public const string RedisName = "CmafOrigin.Redis";
 
+    /// <summary>Grpc.Net.Client's activity source: one <c>Grpc.Net.Client.GrpcOut</c> client span per call.</summary>
+    public const string GrpcClientSourceName = "Grpc.Net.Client";
+
     internal static readonly string[] MeterNames = [IngestName, DeliveryName, RedisName];
     internal static readonly string[] ActivitySourceNames = [IngestName, DeliveryName];
 }

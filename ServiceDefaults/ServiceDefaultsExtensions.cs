@@ -62,6 +62,9 @@ public static class ServiceDefaultsExtensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(OriginTelemetry.ActivitySourceNames)
+                // A gRPC call a service makes: Grpc.Net.Client's own span (grpc.method, grpc.status_code), parent of the
+                // HttpClient span of its HTTP/2 request; without it that request's parent would be a span never exported.
+                .AddSource(OriginTelemetry.GrpcClientSourceName)
                 // gRPC calls on the control plane are ASP.NET Core requests: one server span each.
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes and scrapes every few seconds would drown the traces that matter.

@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
+using CmafOrigin.Delivery.Reports;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
 using CmafOrigin.Delivery.Viewers;
@@ -29,6 +30,8 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());
         builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<ObjectResponder>();
+        builder.AddDeliveryReports();
+        builder.AddStatusPage();
         builder.Services.AddHealthChecks().AddCheck<EventSubscriptionHealthCheck>("events", tags: ["ready"]);
         return builder;
     }

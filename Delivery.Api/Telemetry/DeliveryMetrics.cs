@@ -38,14 +38,12 @@ internal sealed class DeliveryMetrics
 
     public void FirstByte(TimeSpan sinceRequest) => _timeToFirstByte.Record(sinceRequest.TotalMilliseconds);
 
-    /// <summary>A chunk Ingest received at <paramref name="receivedAtMicros"/> (Unix µs) reached a viewer at <paramref name="now"/>.</summary>
-    public void PassedThrough(long receivedAtMicros, DateTimeOffset now)
-    {
-        if (receivedAtMicros > 0)
-        {
-            _passThrough.Record(((now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 - receivedAtMicros) / 1000.0);
-        }
-    }
+    /// <summary>A chunk reached a viewer <paramref name="milliseconds"/> after Ingest received it.</summary>
+    public void PassedThrough(double milliseconds) => _passThrough.Record(milliseconds);
+
+    /// <summary>From Ingest receiving a chunk at <paramref name="receivedAtMicros"/> (Unix µs) to <paramref name="now"/>; null when the chunk carries no time.</summary>
+    public static double? PassThroughMilliseconds(long receivedAtMicros, DateTimeOffset now) =>
+        receivedAtMicros > 0 ? ((now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 - receivedAtMicros) / 1000.0 : null;
 
     public void ResponseAborted() => _aborted.Add(1);
 

@@ -5,6 +5,7 @@ using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Manifests;
+using CmafOrigin.Delivery.Reports;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,6 +22,7 @@ internal sealed class ObjectResponder(
     UploadStartSignals startSignals,
     CachePolicy cachePolicy,
     DeliveryMetrics metrics,
+    DeliveryTallies tallies,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<ObjectResponder> logger)
@@ -60,6 +62,7 @@ internal sealed class ObjectResponder(
         }
 
         metrics.ViewerStarted();
+        var tally = tallies.ViewerStarted(path.Channel);
         try
         {
             // 2. Bind
@@ -80,8 +83,8 @@ internal sealed class ObjectResponder(
             LinkToUpload(version);
             context.Response.ContentType = version.Meta.ContentType;
             var outcome = version.Meta.State == ObjectState.Complete
-                ? await SendCompletedAsync(context, version, kind, started)   // 4. Complete
-                : await FollowAsync(context, version, kind, started);          // 5. Uploading
+                ? await SendCompletedAsync(context, version, kind, started, tally)   // 4. Complete
+                : await FollowAsync(context, version, kind, started, tally);          // 5. Uploading
 
             switch (outcome)
             {
@@ -121,6 +124,7 @@ internal sealed class ObjectResponder(
         finally
         {
             metrics.ViewerEnded();
+            tally.RemoveViewer();
         }
     }
 
@@ -199,7 +203,7 @@ internal sealed class ObjectResponder(
             : null;
     }
 
-    private async Task<ViewerOutcome> SendCompletedAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started)
+    private async Task<ViewerOutcome> SendCompletedAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started, ChannelTally tally)
     {
         var body = kind == ObjectKind.Manifest && version.Path.Extension == ".mpd" && _options.UtcTiming != UtcTimingMode.Keep
             ? await completed.GetAsync(version, TimeUrl(context.Request), stored => UtcTimingRewriter.Rewrite(stored, TimeUrl(context.Request), _options.UtcTiming))
@@ -222,12 +226,13 @@ internal sealed class ObjectResponder(
         if (!HttpMethods.IsHead(context.Request.Method))
         {
             metrics.Delivered(context.Response.ContentLength ?? 0);
+            tally.Delivered(context.Response.ContentLength ?? 0);
         }
 
         return context.RequestAborted.IsCancellationRequested ? ViewerOutcome.ViewerGone : ViewerOutcome.Completed;
     }
 
-    private async Task<ViewerOutcome> FollowAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started)
+    private async Task<ViewerOutcome> FollowAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started, ChannelTally tally)
     {
         var response = context.Response;
         response.Headers.CacheControl = cachePolicy.ForInProgress(kind, version.TimeToLive);
@@ -275,7 +280,7 @@ internal sealed class ObjectResponder(
                         }
                     }
 
-                    RecordSent(snapshot.Chunks, from, sent, bytes, started);
+                    RecordSent(snapshot.Chunks, from, sent, bytes, started, tally);
                     continue;
                 }
 
@@ -297,7 +302,7 @@ internal sealed class ObjectResponder(
         }
     }
 
-    private void RecordSent(FeedChunk[] chunks, int from, int to, long bytes, long started)
+    private void RecordSent(FeedChunk[] chunks, int from, int to, long bytes, long started, ChannelTally tally)
     {
         if (from == 0)
         {
@@ -305,10 +310,15 @@ internal sealed class ObjectResponder(
         }
 
         metrics.Delivered(bytes);
+        tally.Delivered(bytes);
         var now = time.GetUtcNow();
         for (var i = from; i < to; i++)
         {
-            metrics.PassedThrough(chunks[i].ReceivedAt, now);
+            if (DeliveryMetrics.PassThroughMilliseconds(chunks[i].ReceivedAt, now) is { } milliseconds)
+            {
+                metrics.PassedThrough(milliseconds);
+                tally.PassThrough.Record(milliseconds);
+            }
         }
     }
 

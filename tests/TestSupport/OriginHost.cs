@@ -95,6 +95,30 @@ public sealed class OriginHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Starts another Delivery instance on this host's Redis and key prefix, as a second process would be;
+    /// <paramref name="settings"/> are its configuration overrides (e.g. <c>Delivery:InstanceId</c>).
+    /// </summary>
+    public async Task<DeliveryInstance> StartDeliveryAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = Configure(new WebApplicationFactory<Delivery.Program>(), Redis, KeyPrefix, settings, services: null);
+        factory.StartServer();
+        var instance = new DeliveryInstance(factory, AddressOf(factory.Services));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await instance.Client.GetAsync(new Uri("/health", UriKind.Relative), timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+
+        return instance;
+    }
+
     /// <summary>Every Redis key this host's services wrote that still exists.</summary>
     public Task<IReadOnlyList<string>> StoredKeysAsync(string? channel = null) =>
         Redis.KeysAsync(channel is null ? $"{KeyPrefix}:*" : $"{KeyPrefix}:{{{channel}}}:*");

@@ -64,7 +64,8 @@ public sealed class OriginAdminServiceTests(RedisServer redis)
     [Fact]
     public async Task GetOriginStats_SumsLiveChannels_AndTheReportsOfLiveDeliveryInstances()
     {
-        await using var origin = await OriginHost.StartAsync(redis);
+        // The host's own Delivery reports too (no viewers): under a name of its own.
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?> { ["Delivery:InstanceId"] = "delivery-host" });
         using var client = ControlClient.For(origin);
         var channel = TestPaths.Channel();
         foreach (var name in new[] { "out.mpd", "chunk-stream0-00001.m4s" })
@@ -88,7 +89,7 @@ public sealed class OriginAdminServiceTests(RedisServer redis)
         Assert.Equal(1, stats.LiveChannels);
         Assert.Equal(1, stats.ActiveUploads);
         Assert.Equal(7, stats.Viewers);
-        Assert.Equal(["delivery-a", "delivery-b"], stats.DeliveryInstances.Select(r => r.InstanceId).Order());
+        Assert.Equal(["delivery-a", "delivery-b", "delivery-host"], stats.DeliveryInstances.Select(r => r.InstanceId).Order());
         Assert.True(stats.IngestBitrateBps > 0);
         Assert.Equal(6, found.Viewers);
 

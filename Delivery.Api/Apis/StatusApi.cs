@@ -1,0 +1,67 @@
+using CmafOrigin.Delivery.Status;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CmafOrigin.Delivery.Apis;
+
+/// <summary>
+/// The live status page: <c>/status</c>, its files under <c>/status/</c>, and <c>/status/events</c>, a server-sent
+/// event stream of one snapshot per tick. Exact routes, so they win over the object catch-all.
+/// </summary>
+internal static class StatusApi
+{
+    public const string Path = "/status";
+
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var asset in StatusAssets.All.Values)
+        {
+            var route = asset.IsPage ? Path : $"{Path}/{asset.Name}";
+            app.MapMethods(route, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Serve(context, asset))
+                .ExcludeFromDescription();
+        }
+
+        app.MapGet($"{Path}/events", StreamAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    private static FileContentHttpResult Serve(HttpContext context, StatusAsset asset)
+    {
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.Bytes(asset.Content, asset.ContentType, entityTag: asset.ETag);
+    }
+
+    /// <summary>Writes every snapshot as it is built, the same bytes for every page, until the page goes away.</summary>
+    private static async Task StreamAsync(HttpContext context, StatusFeed feed)
+    {
+        var cancellation = context.RequestAborted;
+        var response = context.Response;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        // Proxies that buffer (nginx) are told not to: a snapshot is only worth anything at once.
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var watching = feed.Watch();
+        try
+        {
+            await response.StartAsync(cancellation);
+            long seen = 0;
+            while (!cancellation.IsCancellationRequested)
+            {
+                var frame = await feed.NextAsync(seen, cancellation);
+                seen = frame.Version;
+                var flush = await response.BodyWriter.WriteAsync(frame.Event, cancellation);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The page closed.
+        }
+    }
+}

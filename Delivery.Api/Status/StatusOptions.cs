@@ -1,0 +1,13 @@
+namespace CmafOrigin.Delivery.Status;
+
+/// <summary>The /status page's feed (section <c>Delivery</c>, next to <see cref="DeliveryOptions"/>).</summary>
+public sealed class StatusOptions
+{
+    public const string SectionName = DeliveryOptions.SectionName;
+
+    /// <summary>How often a snapshot is built and pushed to every open /status page (only while one is open).</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Points each chart keeps: two minutes at the default interval.</summary>
+    public int StatusHistory { get; set; } = 120;
+}
