@@ -16,7 +16,7 @@ public sealed partial class DeliveryTelemetryTests(RedisServer redis)
     [Fact]
     public async Task DeliverySpan_LinksToTheUploadSpanThatProducedItsBytes()
     {
-        var spans = new List<Activity>();
+        var spans = new ExportedSpanCollection();
         await using var origin = await OriginHost.StartAsync(redis, services: services =>
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
         var path = $"/{TestPaths.Channel()}/chunk-stream0-00001.m4s";
@@ -31,12 +31,9 @@ public sealed partial class DeliveryTelemetryTests(RedisServer redis)
         while (upload is null || delivery is null)
         {
             await Task.Delay(20, deadline.Token);
-            lock (spans)
-            {
-                var ofPath = spans.Where(s => (string?)s.GetTagItem("cmaforigin.path") == path[1..]).ToList();
-                upload = ofPath.FirstOrDefault(s => s.GetTagItem("http.request.method") as string == "PUT");
-                delivery = ofPath.FirstOrDefault(s => s.GetTagItem("http.request.method") as string == "GET");
-            }
+            var ofPath = spans.Where(s => (string?)s.GetTagItem("cmaforigin.path") == path[1..]).ToList();
+            upload = ofPath.FirstOrDefault(s => s.GetTagItem("http.request.method") as string == "PUT");
+            delivery = ofPath.FirstOrDefault(s => s.GetTagItem("http.request.method") as string == "GET");
         }
 
         Assert.Equal(upload.GetTagItem("cmaforigin.version"), delivery.GetTagItem("cmaforigin.version"));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CmafOrigin.Contracts.V1;
 using CmafOrigin.ServiceDefaults;
+using CmafOrigin.TestSupport;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public sealed class GrpcClientTracingTests(LiveOriginFixture fixture) : IClassFi
     [Fact]
     public async Task GrpcCall_FromAServiceWithServiceDefaults_IsTraced_DownToTheServerSpan()
     {
-        var spans = new List<Activity>();
+        var spans = new ExportedSpanCollection();
         var builder = Host.CreateApplicationBuilder();
         builder.AddServiceDefaults();
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans));
@@ -46,22 +47,15 @@ public sealed class GrpcClientTracingTests(LiveOriginFixture fixture) : IClassFi
         while (client is null || server is null)
         {
             await Task.Delay(20, deadline.Token);
-            lock (spans)
-            {
-                var calls = spans.Where(s => (s.GetTagItem("url.full") as string ?? s.GetTagItem("url.path") as string ?? string.Empty)
-                    .EndsWith("/cmaforigin.v1.ChannelCatalog/ListChannels", StringComparison.Ordinal)).ToList();
-                client = calls.FirstOrDefault(s => s.Kind == ActivityKind.Client);
-                server = calls.FirstOrDefault(s => s.Kind == ActivityKind.Server && client is not null && s.TraceId == client.TraceId);
-            }
+            var calls = spans.Where(s => (s.GetTagItem("url.full") as string ?? s.GetTagItem("url.path") as string ?? string.Empty)
+                .EndsWith("/cmaforigin.v1.ChannelCatalog/ListChannels", StringComparison.Ordinal)).ToList();
+            client = calls.FirstOrDefault(s => s.Kind == ActivityKind.Client);
+            server = calls.FirstOrDefault(s => s.Kind == ActivityKind.Server && client is not null && s.TraceId == client.TraceId);
         }
 
         Assert.Equal("POST", client.GetTagItem("http.request.method"));
         Assert.Equal(client.SpanId, server.ParentSpanId);
-        Activity call;
-        lock (spans)
-        {
-            call = Assert.Single(spans, s => s.SpanId == client.ParentSpanId);
-        }
+        var call = Assert.Single(spans, s => s.SpanId == client.ParentSpanId);
 
         Assert.Equal("Grpc.Net.Client", call.Source.Name);
         Assert.Equal("/cmaforigin.v1.ChannelCatalog/ListChannels", call.GetTagItem("grpc.method"));
