@@ -1,6 +1,8 @@
+using CmafOrigin.Delivery.Playback;
 using CmafOrigin.Delivery.Status;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CmafOrigin.Delivery.Apis;
 
@@ -14,6 +16,14 @@ internal static class StatusApi
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
+        var status = app.ServiceProvider.GetRequiredService<IOptions<StatusOptions>>().Value;
+        var signedPlayback = app.ServiceProvider.GetRequiredService<IOptions<SignedPlaybackOptions>>().Value;
+        if (!(status.StatusPage ?? !signedPlayback.Enabled))
+        {
+            // Not mapped at all: /status is then just a path without a media type (404), or needs a token.
+            return app;
+        }
+
         foreach (var asset in StatusAssets.All.Values)
         {
             var route = asset.IsPage ? Path : $"{Path}/{asset.Name}";
