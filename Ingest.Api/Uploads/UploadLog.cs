@@ -22,4 +22,10 @@ internal static partial class UploadLog
 
     [LoggerMessage(1007, LogLevel.Debug, "Upload of {Path} broke off: {Message}")]
     public static partial void ClientGone(ILogger logger, string path, string message);
+
+    [LoggerMessage(7001, LogLevel.Information, "Shutting down: refusing new uploads, {Open} still in flight")]
+    public static partial void Draining(ILogger logger, int open);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Shut down with {Open} uploads still ending; their keys expire on their own")]
+    public static partial void DrainIncomplete(ILogger logger, int open);
 }
