@@ -23,6 +23,8 @@ internal static class IngestServiceExtensions
         builder.Services.AddSingleton<ObjectStore>();
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<UploadSlots>();
+        builder.Services.AddSingleton<PendingAborts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingAborts>());
         builder.Services.AddSingleton<UploadReceiver>();
 
         // Graceful shutdown: Kestrel lets uploads in flight finish up to Ingest:ShutdownTimeout, then cuts

@@ -28,4 +28,7 @@ internal static partial class UploadLog
 
     [LoggerMessage(7002, LogLevel.Warning, "Shut down with {Open} uploads still ending; their keys expire on their own")]
     public static partial void DrainIncomplete(ILogger logger, int open);
+
+    [LoggerMessage(7003, LogLevel.Information, "Redis is back: wrote {Count} abort markers of uploads cut while it was gone")]
+    public static partial void LateAbortsWritten(ILogger logger, int count);
 }

@@ -15,6 +15,7 @@ namespace CmafOrigin.Ingest.Uploads;
 internal sealed class UploadReceiver(
     ObjectStore store,
     UploadSlots slots,
+    PendingAborts pendingAborts,
     IngestMetrics metrics,
     IOptions<IngestOptions> options,
     TimeProvider time,
@@ -141,8 +142,9 @@ internal sealed class UploadReceiver(
         }
         catch (Exception ex) when (ex.IsStorageFailure())
         {
-            // The version's keys expire on their own; viewers time out on the missing stream.
+            // Written when Redis is back; if it comes back empty, there is nothing to mark.
             UploadLog.StorageFailed(logger, ex, path.Value);
+            pendingAborts.Add(upload, outcome.ToString());
         }
 
         // The rest of the body is of no use: close rather than let Kestrel drain an upload that may never end.

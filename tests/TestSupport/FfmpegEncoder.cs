@@ -92,8 +92,13 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             "-use_timeline", "0", "-use_template", "1", "-method", "PUT", "-http_persistent", "1", "-index_correction", "1",
             "-target_latency", "1.5", "-utc_timing_url", utcTiming.AbsoluteUri,
             "-adaptation_sets", "id=0,streams=v id=1,streams=a",
-            manifest.AbsoluteUri,
         ]);
+        if (settings.IgnoreIoErrors)
+        {
+            args.AddRange(["-ignore_io_errors", "1"]);
+        }
+
+        args.Add(manifest.AbsoluteUri);
         return args;
     }
 

@@ -16,4 +16,10 @@ public sealed record FfmpegEncoderSettings
 
     /// <summary>x264 threads per rendition; few, since tests run in parallel on a small machine.</summary>
     public int EncoderThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Keep encoding when an upload fails (<c>-ignore_io_errors 1</c>), as a long-running live encoder is
+    /// configured: what the fault tests need to see the stream recover without restarting ffmpeg.
+    /// </summary>
+    public bool IgnoreIoErrors { get; init; }
 }
