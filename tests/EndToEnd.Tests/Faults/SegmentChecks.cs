@@ -6,7 +6,7 @@ using CmafOrigin.TestSupport;
 namespace CmafOrigin.EndToEnd.Tests.Faults;
 
 /// <summary>What the fault tests ask of a live channel: where the encoder is, and whether what Delivery serves is whole.</summary>
-internal static class SegmentChecks
+internal static partial class SegmentChecks
 {
     /// <summary>How many segment numbers ahead <see cref="SegmentUploadingAsync"/> looks (a minute of 2 s segments).</summary>
     private const int ScanAhead = 30;
@@ -101,4 +101,23 @@ internal static class SegmentChecks
             .WaitAsync(within, cancellationToken);
         return ((int)response.StatusCode, took.Elapsed, response.Headers.RetryAfter?.ToString());
     }
+
+    /// <summary>The paths of every media segment of <paramref name="channel"/> that has a current version on Redis now, in order.</summary>
+    public static async Task<IReadOnlyList<string>> StoredSegmentsAsync(OriginHost origin, string channel)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var key in await origin.StoredKeysAsync(channel))
+        {
+            var match = CurrentSegmentKey().Match(key);
+            if (match.Success)
+            {
+                names.Add(match.Groups["name"].Value);
+            }
+        }
+
+        return [.. names.Select(name => $"/{channel}/{name}")];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@":(?<name>chunk-stream\d+-\d+\.m4s):current$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex CurrentSegmentKey();
 }
