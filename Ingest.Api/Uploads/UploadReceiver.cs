@@ -69,14 +69,8 @@ internal sealed class UploadReceiver(
             };
         }
 
-        try
-        {
-            return await ReceiveAdmittedAsync(context, path, contentType);
-        }
-        finally
-        {
-            slots.Leave(path.Channel);
-        }
+        context.Response.RegisterForDispose(new UploadSlot(slots, path.Channel));
+        return await ReceiveAdmittedAsync(context, path, contentType);
     }
 
     private async Task<IResult> ReceiveAdmittedAsync(HttpContext context, ObjectPath path, string contentType)

@@ -30,7 +30,7 @@ internal sealed class UploadSlots(IOptions<IngestOptions> options, IHostApplicat
         }
     }
 
-    /// <summary>Takes a slot for an upload to <paramref name="channel"/>, or says why not. A taken slot is given back with <see cref="Leave"/>.</summary>
+    /// <summary>Takes a slot for an upload to <paramref name="channel"/>, or says why not. A taken slot is given back by disposing an <see cref="UploadSlot"/>.</summary>
     public UploadRefusal TryEnter(string channel)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
