@@ -12,6 +12,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CmafOrigin.EndToEnd.Tests.Faults;
 
 /// <summary>200 viewers that read a few bytes a second or nothing, with 20 normal ones, on a live ffmpeg channel.</summary>
+/// <remarks>
+/// Alone in the process (its own collection, not run in parallel): it compares latencies between two phases and
+/// reads the heap of this process, where Delivery runs; other tests' work would blur both.
+/// </remarks>
+[Collection(nameof(SlowViewersTests))]
+[CollectionDefinition(nameof(SlowViewersTests), DisableParallelization = true)]
 public sealed class SlowViewersTests(RedisServer redis)
 {
     private const int SlowViewers = 200;
