@@ -1,8 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Diagnostics.Metrics;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.TestSupport;
