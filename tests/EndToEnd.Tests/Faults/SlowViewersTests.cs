@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -45,7 +44,7 @@ public sealed class SlowViewersTests(RedisServer redis)
             // kept what a viewer has not read would show in the heap (200 × ~700 KB).
             FfmpegEncoderSettings.Default with { Video = [new VideoRendition(640, 360, 3000)], Duration = TimeSpan.FromSeconds(60) });
 
-        using var disconnects = new DisconnectCounter(origin.DeliveryServices);
+        using var disconnects = new InstrumentCounter(origin.DeliveryServices, "cmaforigin.delivery.viewers.disconnected");
 
         // 1. Baseline: 20 normal viewers of one segment, nobody else.
         var uploading = await SegmentChecks.SegmentUploadingAsync(origin, encoder, 0, 2, TimeSpan.FromSeconds(40), Cancellation);
@@ -70,7 +69,7 @@ public sealed class SlowViewersTests(RedisServer redis)
             var segmentBytes = (await PiecesAsync(origin, path)).Sum(piece => piece.Bytes);
             var cut = 0;
             var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (disconnects.Count < SlowViewers && waited.Elapsed < TimeSpan.FromSeconds(15))
+            while (disconnects.Total < SlowViewers && waited.Elapsed < TimeSpan.FromSeconds(15))
             {
                 await Task.Delay(200, Cancellation);
             }
@@ -83,11 +82,11 @@ public sealed class SlowViewersTests(RedisServer redis)
             var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
             Output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"segment of {segmentBytes / 1024} KiB; pass-through p95/max without slow viewers {baseline.P95:0.0}/{baseline.Max:0.0} ms, with {SlowViewers} slow viewers {loaded.P95:0.0}/{loaded.Max:0.0} ms; " +
-                $"slow viewers cut: {cut} ({disconnects.Count} by the write deadline); test-process GC heap {heapBefore / 1048576.0:0.0} MiB before, " +
+                $"slow viewers cut: {cut} ({disconnects.Total} by the write deadline); test-process GC heap {heapBefore / 1048576.0:0.0} MiB before, " +
                 $"{heapWhileStuck / 1048576.0:0.0} MiB with {SlowViewers} viewers stuck, {heapAfter / 1048576.0:0.0} MiB after they were cut"));
 
             Assert.Equal(SlowViewers, cut);
-            Assert.True(disconnects.Count >= SlowViewers / 2, $"only {disconnects.Count} slow viewers were cut by the write deadline");
+            Assert.True(disconnects.Total >= SlowViewers / 2, $"only {disconnects.Total} slow viewers were cut by the write deadline");
             // Normal viewers keep their latency (generous: the machine is shared).
             Assert.True(loaded.P95 <= (baseline.P95 * 2) + 250, $"p95 pass-through {loaded.P95:0.0} ms with slow viewers, {baseline.P95:0.0} ms without");
             // A stuck viewer costs its connection and at most its response buffer (64 KiB), never a copy of what it has
@@ -167,34 +166,6 @@ public sealed class SlowViewersTests(RedisServer redis)
                 .Where(entry => !entry[ObjectFields.Data].IsNull)
                 .Select(entry => (((byte[])entry[ObjectFields.Data]!).Length, DateTimeOffset.UnixEpoch.AddTicks((long)entry[ObjectFields.ReceivedAt] * 10))),
         ];
-    }
-
-    /// <summary>
-    /// Counts <c>cmaforigin.delivery.viewers.disconnected</c> of this origin's Delivery only: other tests' hosts in this
-    /// process have meters of the same name, so the listener keeps to the instruments of this host's meter factory.
-    /// </summary>
-    private sealed class DisconnectCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public DisconnectCounter(IServiceProvider delivery)
-        {
-            var factory = delivery.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "cmaforigin.delivery.viewers.disconnected" && ReferenceEquals(instrument.Meter.Scope, factory))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>A player on a link too slow for the stream: a tiny receive buffer, and 5 bytes a second read, or none.</summary>
