@@ -23,6 +23,20 @@ public sealed class DeliveryOptions
     /// <summary>Memory for completed objects kept ready to serve, so a popular segment is read from Redis once.</summary>
     public long CompletedCacheBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Requests for objects this process answers at once; more get 503 with <c>Retry-After</c>.</summary>
+    public int MaxViewers { get; set; } = 10_000;
+
+    /// <summary>
+    /// A viewer of a segment still uploading whose socket takes no write for this long is disconnected
+    /// (connection reset, never a clean end): a live viewer that cannot keep up is of no use to itself, and
+    /// must not keep a feed, a request and its buffers alive. Completed objects are guarded by Kestrel's
+    /// <c>MinResponseDataRate</c> (240 bytes/s after a 5 s grace) instead.
+    /// </summary>
+    public TimeSpan ViewerWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On SIGTERM, how long responses in flight may take to finish before their connections are reset.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>What Delivery does to the UTCTiming of the manifests it serves.</summary>
     public UtcTimingMode UtcTiming { get; set; } = UtcTimingMode.Replace;
 

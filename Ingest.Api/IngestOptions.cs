@@ -21,6 +21,24 @@ public sealed class IngestOptions
     public TimeSpan AbortedRetention { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Uploads one channel may have open at once on this process; more get 429. A live low-latency
+    /// encoder keeps about two per rendition open (the segment being written and, at its boundary,
+    /// the next one or the manifest), so the default leaves room for a large ladder with HLS playlists.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxUploadsPerChannel { get; set; } = 64;
+
+    /// <summary>Uploads this process accepts at once over all channels; more get 503.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxUploads { get; set; } = 1024;
+
+    /// <summary>
+    /// On SIGTERM, how long uploads in flight may take to finish before they are cut (and aborted on
+    /// Redis, so their viewers fail rather than hang). New uploads are refused meanwhile.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Keys of an upload in progress expire this long after its last piece, so the remains of an
     /// Ingest process that died mid-upload clean themselves up.
     /// </summary>

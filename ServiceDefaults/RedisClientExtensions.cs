@@ -26,6 +26,9 @@ public static class RedisClientExtensions
         var options = ConfigurationOptions.Parse(connectionString);
         // Never give up on Redis: a restart of Redis must heal without restarting the origin.
         options.AbortOnConnectFail = false;
+        // While Redis is unreachable, fail each command at once (503, abort) instead of queueing it for the
+        // sync timeout: an encoder retries, a player asks again, and nothing waits on a dead connection.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName ??= builder.Environment.ApplicationName;
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(services =>

@@ -29,9 +29,12 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddSingleton<LiveFeedHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());
         builder.Services.AddSingleton<DeliveryMetrics>();
+        builder.Services.AddSingleton<ViewerSlots>();
         builder.Services.AddSingleton<ObjectResponder>();
         builder.AddDeliveryReports();
         builder.AddStatusPage();
+        // Graceful shutdown: Kestrel lets responses in flight finish up to Delivery:ShutdownTimeout, then resets them.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<DeliveryOptions>>((host, delivery) => host.ShutdownTimeout = delivery.Value.ShutdownTimeout);
         builder.Services.AddHealthChecks().AddCheck<EventSubscriptionHealthCheck>("events", tags: ["ready"]);
         return builder;
     }

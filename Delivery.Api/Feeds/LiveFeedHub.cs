@@ -74,6 +74,7 @@ internal sealed class LiveFeedHub(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         redis.ConnectionRestored += OnConnectionRestored;
+        redis.ConnectionFailed += OnConnectionFailed;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -100,6 +101,7 @@ internal sealed class LiveFeedHub(
         finally
         {
             redis.ConnectionRestored -= OnConnectionRestored;
+            redis.ConnectionFailed -= OnConnectionFailed;
         }
     }
 
@@ -135,6 +137,11 @@ internal sealed class LiveFeedHub(
                 break;
         }
     }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+        // No event will come while Redis is gone: every feed reads now, and its viewers are reset at once if
+        // Redis is unreachable (commands fail fast) rather than after the safety re-check.
+        WakeAll(path: null);
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {

@@ -16,6 +16,8 @@ internal sealed class DeliveryMetrics
     private readonly Histogram<double> _passThrough;
     private readonly Counter<long> _aborted;
     private readonly Counter<long> _storageErrors;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _disconnected;
 
     public DeliveryMetrics(IMeterFactory meters, LiveFeedHub hub)
     {
@@ -27,6 +29,8 @@ internal sealed class DeliveryMetrics
         _passThrough = meter.CreateHistogram("cmaforigin.delivery.passthrough", "ms", "From Ingest receiving a piece to Delivery writing it to a viewer", advice: latency);
         _aborted = meter.CreateCounter<long>("cmaforigin.delivery.responses.aborted", "{response}", "Responses reset because their upload aborted or vanished");
         _storageErrors = meter.CreateCounter<long>("cmaforigin.delivery.storage_errors", "{error}", "Requests failed by Redis");
+        _refused = meter.CreateCounter<long>("cmaforigin.delivery.viewers.refused", "{viewer}", "Requests refused with 503 because Delivery:MaxViewers were being answered");
+        _disconnected = meter.CreateCounter<long>("cmaforigin.delivery.viewers.disconnected", "{viewer}", "Viewers cut off because they could not keep up (no write for Delivery:ViewerWriteTimeout)");
         meter.CreateObservableGauge("cmaforigin.delivery.feeds.active", () => hub.FeedCount, "{feed}", "In-progress objects this process reads from Redis, each shared by all its viewers");
     }
 
@@ -48,4 +52,8 @@ internal sealed class DeliveryMetrics
     public void ResponseAborted() => _aborted.Add(1);
 
     public void StorageFailed() => _storageErrors.Add(1);
+
+    public void ViewerRefused() => _refused.Add(1);
+
+    public void ViewerDisconnected() => _disconnected.Add(1);
 }

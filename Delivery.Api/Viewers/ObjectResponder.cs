@@ -21,6 +21,7 @@ internal sealed class ObjectResponder(
     LiveFeedHub hub,
     UploadStartSignals startSignals,
     CachePolicy cachePolicy,
+    ViewerSlots slots,
     DeliveryMetrics metrics,
     DeliveryTallies tallies,
     TimeProvider time,
@@ -61,6 +62,16 @@ internal sealed class ObjectResponder(
             return;
         }
 
+        if (!slots.TryEnter())
+        {
+            // Decided before anything is read: a full process sheds load at the cost of one counter.
+            ViewerLog.Refused(logger, path.Value, slots.Open);
+            metrics.ViewerRefused();
+            context.Response.Headers.RetryAfter = "1";
+            await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "this origin is serving as many viewers as it may");
+            return;
+        }
+
         metrics.ViewerStarted();
         var tally = tallies.ViewerStarted(path.Channel);
         try
@@ -97,6 +108,12 @@ internal sealed class ObjectResponder(
                     metrics.ResponseAborted();
                     context.Abort();
                     break;
+                case ViewerOutcome.TooSlow:
+                    // A reset, never a clean end: what it got so far must not pass for the whole object.
+                    ViewerLog.TooSlow(logger, path.Value, _options.ViewerWriteTimeout.TotalSeconds);
+                    metrics.ViewerDisconnected();
+                    context.Abort();
+                    break;
                 case ViewerOutcome.ViewerGone:
                     ViewerLog.ViewerGone(logger, path.Value);
                     break;
@@ -125,6 +142,7 @@ internal sealed class ObjectResponder(
         {
             metrics.ViewerEnded();
             tally.RemoveViewer();
+            slots.Leave();
         }
     }
 
@@ -244,13 +262,23 @@ internal sealed class ObjectResponder(
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var feed = hub.Attach(version);
+        // Every write must finish within ViewerWriteTimeout: a viewer whose socket stays full that long cannot
+        // keep up. One timer per viewer, re-armed per write (no allocation); never armed while waiting for a chunk.
+        using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             // Headers go out now: the player knows the segment is coming before its first chunk exists.
             await response.StartAsync(context.RequestAborted);
             var writer = response.BodyWriter;
             // StartAsync only commits the headers; Kestrel sends them with the first flush.
-            await writer.FlushAsync(context.RequestAborted);
+            writeDeadline.CancelAfter(_options.ViewerWriteTimeout);
+            var headers = await writer.FlushAsync(writeDeadline.Token);
+            if (headers.IsCanceled || headers.IsCompleted)
+            {
+                return WhyWriteStopped(context, writeDeadline);
+            }
+
+            writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
             var sent = 0;
             while (true)
             {
@@ -272,11 +300,14 @@ internal sealed class ObjectResponder(
                         {
                             var slice = chunk[..Math.Min(chunk.Length, FlushBytes)];
                             chunk = chunk[slice.Length..];
-                            var flush = await writer.WriteAsync(slice, context.RequestAborted);
+                            writeDeadline.CancelAfter(_options.ViewerWriteTimeout);
+                            var flush = await writer.WriteAsync(slice, writeDeadline.Token);
                             if (flush.IsCanceled || flush.IsCompleted)
                             {
-                                return ViewerOutcome.ViewerGone;
+                                return WhyWriteStopped(context, writeDeadline);
                             }
+
+                            writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
                         }
                     }
 
@@ -296,11 +327,20 @@ internal sealed class ObjectResponder(
                 }
             }
         }
+        catch (OperationCanceledException) when (writeDeadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            return ViewerOutcome.TooSlow;
+        }
         finally
         {
             await hub.DetachAsync(feed);
         }
     }
+
+    private static ViewerOutcome WhyWriteStopped(HttpContext context, CancellationTokenSource writeDeadline) =>
+        writeDeadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested
+            ? ViewerOutcome.TooSlow
+            : ViewerOutcome.ViewerGone;
 
     private void RecordSent(FeedChunk[] chunks, int from, int to, long bytes, long started, ChannelTally tally)
     {

@@ -10,4 +10,10 @@ internal static partial class ViewerLog
 
     [LoggerMessage(3003, LogLevel.Error, "Redis failed while serving {Path}")]
     public static partial void StorageFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(7101, LogLevel.Debug, "Viewer of {Path} took no write for {Seconds} s; disconnected")]
+    public static partial void TooSlow(ILogger logger, string path, double seconds);
+
+    [LoggerMessage(7102, LogLevel.Debug, "Refused a viewer of {Path}: {Open} viewers already")]
+    public static partial void Refused(ILogger logger, string path, int open);
 }

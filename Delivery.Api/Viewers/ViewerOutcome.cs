@@ -14,4 +14,7 @@ internal enum ViewerOutcome
 
     /// <summary>The version disappeared (deleted or expired) before it could be sent.</summary>
     Gone,
+
+    /// <summary>The viewer took no write for <see cref="DeliveryOptions.ViewerWriteTimeout"/>: it cannot keep up and is cut off.</summary>
+    TooSlow,
 }

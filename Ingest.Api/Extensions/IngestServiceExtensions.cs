@@ -26,7 +26,15 @@ internal static class IngestServiceExtensions
         builder.Services.AddSingleton<ChannelTemplates>();
         builder.Services.AddSingleton<ObjectStore>();
         builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<UploadSlots>();
+        builder.Services.AddSingleton<PendingAborts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingAborts>());
         builder.Services.AddSingleton<UploadReceiver>();
+
+        // Graceful shutdown: Kestrel lets uploads in flight finish up to Ingest:ShutdownTimeout, then cuts
+        // them; UploadDrain then waits for their abort markers while Redis is still connected.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<IngestOptions>>((host, ingest) => host.ShutdownTimeout = ingest.Value.ShutdownTimeout);
+        builder.Services.AddHostedService<UploadDrain>();
         return builder;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class IngestMetrics
     private readonly Counter<long> _chunks;
     private readonly UpDownCounter<long> _activeUploads;
     private readonly Counter<long> _uploads;
+    private readonly Counter<long> _refused;
     private readonly Histogram<double> _storeDuration;
 
     public IngestMetrics(IMeterFactory meters)
@@ -22,6 +23,7 @@ internal sealed class IngestMetrics
         _chunks = meter.CreateCounter<long>("cmaforigin.ingest.chunks", "{chunk}", "Pieces stored on Redis streams");
         _activeUploads = meter.CreateUpDownCounter<long>("cmaforigin.ingest.uploads.active", "{upload}", "Uploads in progress");
         _uploads = meter.CreateCounter<long>("cmaforigin.ingest.uploads", "{upload}", "Uploads ended, by outcome");
+        _refused = meter.CreateCounter<long>("cmaforigin.ingest.uploads.refused", "{upload}", "Uploads refused by a concurrency limit or a shutdown, by reason");
         _storeDuration = meter.CreateHistogram(
             "cmaforigin.ingest.store_duration", "ms", "From receiving a piece to its being on Redis (readers woken)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StoreBuckets });
@@ -34,6 +36,9 @@ internal sealed class IngestMetrics
         _activeUploads.Add(-1);
         _uploads.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
     }
+
+    public void UploadRefused(UploadRefusal reason) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
 
     public void Stored(int bytes, TimeSpan took)
     {

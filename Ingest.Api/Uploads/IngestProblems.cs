@@ -6,7 +6,7 @@ internal static class IngestProblems
     public static IResult Problem(HttpContext context, int status, string reason, ILogger logger)
     {
         UploadLog.Refused(logger, context.Request.Path.Value ?? string.Empty, status, reason);
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
         {
             context.Response.Headers.RetryAfter = "1";
         }

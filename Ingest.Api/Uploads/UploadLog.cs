@@ -25,4 +25,13 @@ internal static partial class UploadLog
 
     [LoggerMessage(9611, LogLevel.Information, "Upload of {Path} has a malformed body: {Message}")]
     public static partial void Malformed(ILogger logger, string path, string message);
+
+    [LoggerMessage(7001, LogLevel.Information, "Shutting down: refusing new uploads, {Open} still in flight")]
+    public static partial void Draining(ILogger logger, int open);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Shut down with {Open} uploads still ending; their keys expire on their own")]
+    public static partial void DrainIncomplete(ILogger logger, int open);
+
+    [LoggerMessage(7003, LogLevel.Information, "Redis is back: wrote {Count} abort markers of uploads cut while it was gone")]
+    public static partial void LateAbortsWritten(ILogger logger, int count);
 }

@@ -14,6 +14,8 @@ namespace CmafOrigin.Ingest.Uploads;
 /// <summary>Receives one PUT or POST of an object and publishes its bytes on Redis as they arrive.</summary>
 internal sealed class UploadReceiver(
     ObjectStore store,
+    UploadSlots slots,
+    PendingAborts pendingAborts,
     IngestMetrics metrics,
     IOptions<IngestOptions> options,
     TimeProvider time,
@@ -25,7 +27,7 @@ internal sealed class UploadReceiver(
     private readonly IngestOptions _options = options.Value;
 
     /// <remarks>
-    /// 1. Check path, type and declared size before anything is stored.
+    /// 1. Check path, type and declared size before anything is stored, and take a slot under the concurrency limits.
     /// 2. Lift Kestrel's body limits that would cut a live upload short; the size limit and idle timeout below replace them.
     /// 3. Begin a new version: it becomes current and viewers waiting for the path wake up.
     /// 4. Publish each piece as it arrives, resetting the idle timeout on progress.
@@ -53,6 +55,26 @@ internal sealed class UploadReceiver(
                 $"the object is larger than {_options.MaxObjectBytes} bytes", logger);
         }
 
+        var refusal = slots.TryEnter(path.Channel);
+        if (refusal != UploadRefusal.None)
+        {
+            metrics.UploadRefused(refusal);
+            return refusal switch
+            {
+                UploadRefusal.ChannelBusy => IngestProblems.Problem(context, StatusCodes.Status429TooManyRequests,
+                    $"the channel has {_options.MaxUploadsPerChannel} uploads open", logger),
+                UploadRefusal.ProcessBusy => IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable,
+                    $"this origin has {_options.MaxUploads} uploads open", logger),
+                _ => IngestProblems.Problem(context, StatusCodes.Status503ServiceUnavailable, "the origin is shutting down", logger),
+            };
+        }
+
+        context.Response.RegisterForDispose(new UploadSlot(slots, path.Channel));
+        return await ReceiveAdmittedAsync(context, path, contentType);
+    }
+
+    private async Task<IResult> ReceiveAdmittedAsync(HttpContext context, ObjectPath path, string contentType)
+    {
         // 2. Limits
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
@@ -114,8 +136,9 @@ internal sealed class UploadReceiver(
         }
         catch (Exception ex) when (ex.IsStorageFailure())
         {
-            // The version's keys expire on their own; viewers time out on the missing stream.
+            // Written when Redis is back; if it comes back empty, there is nothing to mark.
             UploadLog.StorageFailed(logger, ex, path.Value);
+            pendingAborts.Add(upload, outcome.ToString());
         }
 
         // The rest of the body is of no use: close rather than let Kestrel drain an upload that may never end.

@@ -101,6 +101,11 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             args.AddRange(["-http_opts", $"headers={escaped}"]);
         }
 
+        if (settings.IgnoreIoErrors)
+        {
+            args.AddRange(["-ignore_io_errors", "1"]);
+        }
+
         args.Add(manifest.AbsoluteUri);
         return args;
     }

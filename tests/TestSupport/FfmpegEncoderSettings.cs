@@ -22,4 +22,10 @@ public sealed record FfmpegEncoderSettings
     /// ingest URL instead (<c>http://user:password@host/</c>).
     /// </summary>
     public string? Authorization { get; init; }
+
+    /// <summary>
+    /// Keep encoding when an upload fails (<c>-ignore_io_errors 1</c>), as a long-running live encoder is
+    /// configured: what the fault tests need to see the stream recover without restarting ffmpeg.
+    /// </summary>
+    public bool IgnoreIoErrors { get; init; }
 }

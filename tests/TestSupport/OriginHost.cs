@@ -64,14 +64,17 @@ public sealed class OriginHost : IAsyncDisposable
 
     /// <summary>
     /// Starts both services; <paramref name="settings"/> are configuration overrides for both (e.g. <c>Ingest:IdleTimeout</c>),
-    /// <paramref name="services"/> adds to both service collections (e.g. an in-memory telemetry exporter).
+    /// <paramref name="services"/> adds to both service collections (e.g. an in-memory telemetry exporter),
+    /// <paramref name="keyPrefix"/> reuses the keys of an earlier host (a restarted origin).
     /// </summary>
     public static async Task<OriginHost> StartAsync(
         RedisServer redis,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string? keyPrefix = null)
     {
-        var keyPrefix = $"t{Guid.NewGuid():N}"[..12];
+        // A prefix of its own, unless the test restarts an origin on what an earlier one stored.
+        keyPrefix ??= $"t{Guid.NewGuid():N}"[..12];
         var adminToken = settings is not null && settings.TryGetValue("Control:AdminToken", out var configured) ? configured : Guid.NewGuid().ToString("N");
         // Ingest binds its endpoints itself (ingest and control plane): both on free loopback ports.
         var ingestSettings = new Dictionary<string, string?>

@@ -12,6 +12,7 @@ public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
     private string? _directory;
+    private bool _persistent;
 
     public int Port { get; private set; }
 
@@ -20,17 +21,51 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>A connection for the test itself, to look at what the services stored.</summary>
     public IConnectionMultiplexer Connection { get; private set; } = null!;
 
+    /// <summary>
+    /// A redis-server of a test's own, for tests that kill and restart it (the assembly's shared one must
+    /// stay up). <paramref name="persistent"/>: an append-only file fsynced on every write, so a restart
+    /// after kill -9 comes back with the data, as a production Redis with AOF would.
+    /// </summary>
+    public static async Task<RedisServer> StartDedicatedAsync(bool persistent)
+    {
+        var server = new RedisServer { _persistent = persistent };
+        await server.InitializeAsync();
+        return server;
+    }
+
+    /// <summary>Kills redis-server with SIGKILL (kill -9): no shutdown, no save, connections reset.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts redis-server again on the same port and data directory (after <see cref="KillAsync"/>).</summary>
+    public Task RestartAsync() => StartProcessAsync();
+
     public async ValueTask InitializeAsync()
     {
         _directory = Directory.CreateTempSubdirectory("cmaforigin-redis-").FullName;
         Port = FreePort.Next();
+        await StartProcessAsync();
+    }
+
+    private async Task StartProcessAsync()
+    {
         var start = new ProcessStartInfo("redis-server")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no", "--dir", _directory })
+        string[] persistence = _persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+        foreach (var argument in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--dir", _directory! }.Concat(persistence))
         {
             start.ArgumentList.Add(argument);
         }
@@ -48,6 +83,24 @@ public sealed class RedisServer : IAsyncLifetime
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+
+        if (Connection is not null)
+        {
+            // A restart: the test's own connection reconnects by itself; wait until it has.
+            var restartDeadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                try
+                {
+                    await Connection.GetDatabase().PingAsync();
+                    return;
+                }
+                catch (Exception ex) when ((ex is RedisException or TimeoutException) && DateTime.UtcNow < restartDeadline && !_process.HasExited)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
