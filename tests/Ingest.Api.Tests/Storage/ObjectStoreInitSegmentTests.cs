@@ -107,6 +107,7 @@ public sealed class ObjectStoreInitSegmentTests(RedisServer redis)
         var channel = TestPaths.Channel();
         await PutAsync(origin, $"/{channel}/init-stream0.m4s", [1, 2], timeout.Token);
         await PutAsync(origin, $"/{channel}/out.mpd", Manifests.Dynamic, timeout.Token);
+        Assert.True(await Database(origin).HashExistsAsync(origin.Keys.Channel(channel), ChannelFields.InitSegmentPrefix + "init-stream0.m4s"));
 
         (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/init-stream0.m4s", UriKind.Relative), timeout.Token)).Dispose();
         await PublishAsync(origin, channel, SegmentInterval * 3, timeout.Token);
