@@ -52,6 +52,14 @@ internal static class ObjectScripts
           expire_at(hash, activity, math.max(keep, now + uploading_ttl))
         end
 
+        local function inits(hash)
+          local count = 0
+          for _, field in ipairs(redis.call('HKEYS', hash)) do
+            if string.sub(field, 1, 5) == 'init:' then count = count + 1 end
+          end
+          return count
+        end
+
         local function closed(hash, activity, known, now, retention, uploading_ttl)
           if not known then return end
           local open = redis.call('HINCRBY', hash, 'open', -1)
@@ -74,7 +82,8 @@ internal static class ObjectScripts
     /// track or '', segment number.
     /// Returns the previous version or nil.
     /// A channel that is new, ended or silent for longer than quiet ms (re)starts: started-at is set and its
-    /// segment numbers are forgotten (a restarted encoder counts from 1 again).
+    /// segment numbers and init segments are forgotten (a restarted encoder counts from 1 again and uploads
+    /// its init segments anew; the old ones then expire with their retention).
     /// </summary>
     public const string Begin = Track + Channel + """
         local fresh = redis.call('EXISTS', KEYS[3]) == 0
@@ -90,7 +99,7 @@ internal static class ObjectScripts
         local last = tonumber(redis.call('HGET', ch, 'activity') or '0')
         if redis.call('HGET', ch, 'state') ~= 'live' or tonumber(ARGV[3]) - last > tonumber(ARGV[11]) then
           for _, field in ipairs(redis.call('HKEYS', ch)) do
-            if string.sub(field, 1, 4) == 'seg:' then redis.call('HDEL', ch, field) end
+            if string.sub(field, 1, 4) == 'seg:' or string.sub(field, 1, 5) == 'init:' then redis.call('HDEL', ch, field) end
           end
           redis.call('HDEL', ch, 'latest', 'ended')
           redis.call('HSET', ch, 'state', 'live', 'started', ARGV[3])
@@ -124,13 +133,21 @@ internal static class ObjectScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, chunks, current, versions, channel, channel activity.
+    /// KEYS: meta, chunks, current, versions, channel, channel activity, then current, versions, meta and chunks
+    /// of each init segment named in ARGV.
     /// ARGV: version, now ms, retention ms, channel, event, then the channel's part: channel events, activity cap,
     /// channel event or '', manifest path or '' (not a manifest), '1' when that manifest is the channel's main one
     /// (an MPD; a playlist only names a channel that has nothing better), segment templates or '', channel-ended
-    /// event or '' (the manifest went static), uploading ttl ms.
+    /// event or '' (the manifest went static), uploading ttl ms, '1' when this object is an init segment, its name,
+    /// most init segments recorded per channel, then name and version of each init segment to keep.
     /// Returns 0 when the version is no longer uploading.
     /// </summary>
+    /// <remarks>
+    /// Init segments are uploaded once per encoder run, so every completion in a live channel extends the
+    /// recorded init versions to at least now + retention: they live while the channel is published and expire
+    /// one retention after it stops. A listed init whose record moved on (re-uploaded, deleted) is left alone; one
+    /// whose version is gone is forgotten, so the record never keeps dead names.
+    /// </remarks>
     public const string Complete = Track + Channel + """
         if redis.call('HGET', KEYS[1], 'state') ~= 'uploading' then return 0 end
         redis.call('XADD', KEYS[2], '*', 'end', redis.call('HGET', KEYS[1], 'size'))
@@ -155,6 +172,30 @@ internal static class ObjectScripts
             and redis.call('HGET', ch, 'state') ~= 'ended' then
           redis.call('HSET', ch, 'state', 'ended', 'ended', ARGV[2])
           emit(act, ARGV[12], ARGV[6], ARGV[7], known)
+        end
+        if known then
+          if ARGV[14] == '1' then
+            local field = 'init:' .. ARGV[15]
+            if redis.call('HEXISTS', ch, field) == 1 or inits(ch) < tonumber(ARGV[16]) then
+              redis.call('HSET', ch, field, ARGV[1])
+            end
+          end
+          local at = string.format('%.0f', tonumber(ARGV[2]) + tonumber(ARGV[3]))
+          for i = 0, (#ARGV - 16) / 2 - 1 do
+            local name, version, k = ARGV[17 + 2 * i], ARGV[18 + 2 * i], 7 + 4 * i
+            local field = 'init:' .. name
+            if redis.call('HGET', ch, field) == version then
+              if redis.call('HGET', KEYS[k + 2], 'state') == 'complete' then
+                redis.call('PEXPIREAT', KEYS[k + 2], at, 'GT')
+                redis.call('PEXPIREAT', KEYS[k + 3], at, 'GT')
+                if redis.call('GET', KEYS[k]) == version then redis.call('PEXPIREAT', KEYS[k], at, 'GT') end
+                redis.call('ZADD', KEYS[k + 1], 'GT', at, version)
+                redis.call('PEXPIREAT', KEYS[k + 1], at, 'GT')
+              else
+                redis.call('HDEL', ch, field)
+              end
+            end
+          end
         end
         closed(ch, act, known, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[13]))
         return 1
@@ -196,20 +237,23 @@ internal static class ObjectScripts
 
     /// <summary>
     /// KEYS: current, versions, channel, channel activity, then meta and chunks of each version named in ARGV.
-    /// ARGV: channel, event, channel events, activity cap, path, now ms, channel-ended event, then the versions
+    /// ARGV: channel, event, channel events, activity cap, path, now ms, channel-ended event, name, then the versions
     /// to delete. Deletes exactly those versions (a version begun since they were listed survives, and stays
     /// current) and returns how many keys it removed. Deleting the channel's manifest ends the channel; deleting
-    /// its last object (ffmpeg's remove_at_exit) also removes the channel's own keys.
+    /// its last object (ffmpeg's remove_at_exit) also removes the channel's own keys; deleting a recorded init
+    /// segment's version forgets the record.
     /// </summary>
     public const string Delete = Channel + """
         local current = redis.call('GET', KEYS[1])
         local removed = 0
         local open = 0
-        for i = 1, #ARGV - 7 do
+        local init = redis.call('HGET', KEYS[3], 'init:' .. ARGV[8])
+        for i = 1, #ARGV - 8 do
           if redis.call('HGET', KEYS[2 * i + 3], 'state') == 'uploading' then open = open + 1 end
           removed = removed + redis.call('DEL', KEYS[2 * i + 3], KEYS[2 * i + 4])
-          redis.call('ZREM', KEYS[2], ARGV[i + 7])
-          if current == ARGV[i + 7] then removed = removed + redis.call('DEL', KEYS[1]) end
+          redis.call('ZREM', KEYS[2], ARGV[i + 8])
+          if current == ARGV[i + 8] then removed = removed + redis.call('DEL', KEYS[1]) end
+          if init == ARGV[i + 8] then redis.call('HDEL', KEYS[3], 'init:' .. ARGV[8]) end
         end
         local gone = redis.call('ZCARD', KEYS[2]) == 0
         if gone then redis.call('DEL', KEYS[2]) end

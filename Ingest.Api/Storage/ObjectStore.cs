@@ -31,6 +31,12 @@ internal sealed class ObjectStore(
     /// <summary>Activity entries kept per channel (approximately: MAXLEN ~), minutes of events.</summary>
     internal const int ActivityCap = 300;
 
+    /// <summary>
+    /// Init segments kept alive per channel: one per track is usual, so this bounds what a publisher that
+    /// names many objects like init segments can pin in memory.
+    /// </summary>
+    internal const int MaxInitSegments = 64;
+
     private readonly IngestOptions _options = options.Value;
     private readonly CatalogOptions _catalog = catalogOptions.Value;
 
@@ -48,9 +54,16 @@ internal sealed class ObjectStore(
 
         var isManifest = ManifestIndex.Indexes(path);
         SegmentName? segment = null;
-        if (!isManifest && SegmentName.TryParse(path.Name, await templates.GetAsync(path.Channel), out var parsed))
+        var isInit = false;
+        if (!isManifest)
         {
-            segment = parsed;
+            var channelTemplates = await templates.GetAsync(path.Channel);
+            if (SegmentName.TryParse(path.Name, channelTemplates, out var parsed))
+            {
+                segment = parsed;
+            }
+
+            isInit = InitSegment.Matches(path.Name, channelTemplates);
         }
 
         var segmentStarted = isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, segment, 0, now);
@@ -76,6 +89,7 @@ internal sealed class ObjectStore(
             CompleteKeys = [meta, chunks, current, versions, channel, activity],
             Segment = segment,
             IsManifest = isManifest,
+            IsInitSegment = isInit,
             ManifestBody = path.Extension == ".mpd" ? new ArrayBufferWriter<byte>() : null,
         };
     }
@@ -122,9 +136,10 @@ internal sealed class ObjectStore(
         var channelEvent = upload.IsManifest
             ? ChannelEvents.Manifest(path.Channel, path.Value, now)
             : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentCompleted, path.Value, upload.Segment, upload.Size, now);
+        var (initKeys, initArguments) = await InitSegmentsToKeepAsync(path.Channel);
         var completed = (long)await Database.ScriptEvaluateAsync(
             ObjectScripts.Complete,
-            upload.CompleteKeys,
+            [.. upload.CompleteKeys, .. initKeys],
             [upload.Version, now.ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
              keys.Events.ToString(), Event(path, upload.Version, ObjectEventKind.Completed),
              keys.ChannelEvents.ToString(), ActivityCap, channelEvent,
@@ -132,7 +147,9 @@ internal sealed class ObjectStore(
              path.Extension == ".mpd" ? "1" : string.Empty,
              document is null ? string.Empty : SegmentTemplate.Serialize(document.Templates),
              document is { IsStatic: true } ? ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now) : [],
-             Milliseconds(_options.UploadingTtl)]);
+             Milliseconds(_options.UploadingTtl),
+             upload.IsInitSegment ? "1" : string.Empty, path.Name, MaxInitSegments,
+             .. initArguments]);
         upload.ManifestBody = null;
         if (completed == 1 && upload.IsManifest)
         {
@@ -215,7 +232,7 @@ internal sealed class ObjectStore(
             [.. scriptKeys],
             [keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted),
              keys.ChannelEvents.ToString(), ActivityCap, path.Value, now.ToUnixTimeMilliseconds(),
-             ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now),
+             ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now), path.Name,
              .. versions.Select(v => (RedisValue)v)]);
         if (isManifest)
         {
@@ -223,6 +240,33 @@ internal sealed class ObjectStore(
         }
 
         return removed > 0;
+    }
+
+    /// <summary>
+    /// The init segments recorded in the channel, as the keys and arguments of Complete, which extends them.
+    /// Read before the script (its keys must be declared); the script checks each record is still the same.
+    /// </summary>
+    private async Task<(RedisKey[] Keys, RedisValue[] Arguments)> InitSegmentsToKeepAsync(string channel)
+    {
+        var recorded = await Database.HashGetAllAsync(keys.Channel(channel));
+        var initKeys = new List<RedisKey>();
+        var arguments = new List<RedisValue>();
+        foreach (var entry in recorded)
+        {
+            var field = (string)entry.Name!;
+            if (!field.StartsWith(ChannelFields.InitSegmentPrefix, StringComparison.Ordinal)
+                || !ObjectPath.TryParse($"/{channel}/{field[ChannelFields.InitSegmentPrefix.Length..]}", out var init, out _)
+                || arguments.Count >= 2 * MaxInitSegments)
+            {
+                continue;
+            }
+
+            var version = (string)entry.Value!;
+            initKeys.AddRange([keys.Current(init), keys.Versions(init), keys.Meta(init, version), keys.Chunks(init, version)]);
+            arguments.AddRange([init.Name, version]);
+        }
+
+        return ([.. initKeys], [.. arguments]);
     }
 
     private static byte[] Event(ObjectPath path, string version, ObjectEventKind kind) =>

@@ -36,6 +36,9 @@ internal sealed class UploadingVersion(
     /// <summary>The segment's track and number, when its name tells them.</summary>
     public SegmentName? Segment { get; init; }
 
+    /// <summary>True for an init segment (<see cref="InitSegment"/>): kept while its channel is published.</summary>
+    public bool IsInitSegment { get; init; }
+
     /// <summary>True for a manifest or playlist.</summary>
     public bool IsManifest { get; init; }
 

@@ -39,6 +39,12 @@ public static class ChannelFields
     /// <summary>Object paths of the channel (Ingest's bookkeeping: the channel's keys go with its last object).</summary>
     public const string Objects = "objects";
 
+    /// <summary>
+    /// Prefix of one field per init segment: <c>init:init-stream0.m4s</c> = its current completed version. Each
+    /// completion in the channel extends the recorded versions' retention (Ingest's bookkeeping).
+    /// </summary>
+    public const string InitSegmentPrefix = "init:";
+
     public const string Live = "live";
     public const string Ended = "ended";
 

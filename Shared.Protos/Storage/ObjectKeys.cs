@@ -15,7 +15,7 @@ namespace CmafOrigin.Contracts.Storage;
 /// {prefix}:{live/demo}:out.mpd:{version}:chunks  stream  one entry per received piece, then an end or abort marker
 /// {prefix}:events                                pub/sub ObjectEvent wake-ups for every object
 /// {prefix}:manifests                             zset    manifest paths scored by their last completed upload (Unix ms)
-/// {prefix}:{live/demo}:@channel                  hash    the channel's state (started, last activity, ...)
+/// {prefix}:{live/demo}:@channel                  hash    the channel's state (started, last activity, init segments kept alive, ...)
 /// {prefix}:{live/demo}:@activity                 stream  ChannelEvent entries, newest last, capped
 /// {prefix}:channel-events                        pub/sub ChannelEvent for every channel, for WatchChannels
 /// {prefix}:{@delivery}:instances                 zset    Delivery instance ids scored by when their report expires (Unix ms)
