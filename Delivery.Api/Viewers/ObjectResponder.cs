@@ -264,7 +264,10 @@ internal sealed class ObjectResponder(
         var feed = hub.Attach(version);
         // Every write must finish within ViewerWriteTimeout: a viewer whose socket stays full that long cannot
         // keep up. One timer per viewer, re-armed per write (no allocation); never armed while waiting for a chunk.
-        using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // The deadline has a source of its own: cancelling a write makes Kestrel abort the connection, so
+        // RequestAborted fires too, and only the deadline's own state tells a slow viewer from a gone one.
+        using var writeDeadline = new CancellationTokenSource();
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeDeadline.Token);
         try
         {
             // Headers go out now: the player knows the segment is coming before its first chunk exists.
@@ -272,10 +275,10 @@ internal sealed class ObjectResponder(
             var writer = response.BodyWriter;
             // StartAsync only commits the headers; Kestrel sends them with the first flush.
             writeDeadline.CancelAfter(_options.ViewerWriteTimeout);
-            var headers = await writer.FlushAsync(writeDeadline.Token);
+            var headers = await writer.FlushAsync(writes.Token);
             if (headers.IsCanceled || headers.IsCompleted)
             {
-                return WhyWriteStopped(context, writeDeadline);
+                return WhyWriteStopped(writeDeadline);
             }
 
             writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
@@ -301,10 +304,10 @@ internal sealed class ObjectResponder(
                             var slice = chunk[..Math.Min(chunk.Length, FlushBytes)];
                             chunk = chunk[slice.Length..];
                             writeDeadline.CancelAfter(_options.ViewerWriteTimeout);
-                            var flush = await writer.WriteAsync(slice, writeDeadline.Token);
+                            var flush = await writer.WriteAsync(slice, writes.Token);
                             if (flush.IsCanceled || flush.IsCompleted)
                             {
-                                return WhyWriteStopped(context, writeDeadline);
+                                return WhyWriteStopped(writeDeadline);
                             }
 
                             writeDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
@@ -327,7 +330,7 @@ internal sealed class ObjectResponder(
                 }
             }
         }
-        catch (OperationCanceledException) when (writeDeadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (writeDeadline.IsCancellationRequested)
         {
             return ViewerOutcome.TooSlow;
         }
@@ -337,8 +340,8 @@ internal sealed class ObjectResponder(
         }
     }
 
-    private static ViewerOutcome WhyWriteStopped(HttpContext context, CancellationTokenSource writeDeadline) =>
-        writeDeadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested
+    private static ViewerOutcome WhyWriteStopped(CancellationTokenSource writeDeadline) =>
+        writeDeadline.IsCancellationRequested
             ? ViewerOutcome.TooSlow
             : ViewerOutcome.ViewerGone;
 

@@ -212,7 +212,15 @@ public sealed class PlaybackAuthorizationTests(SignedPlaybackFixture fixture) : 
         // Refused, but valid for its own prefix: not to be recorded either.
         (await GetAsync($"/~t/{foreign}/{fixture.SegmentPath}")).Dispose();
 
-        var spans = traced.Where(span => span.Contains(fixture.SegmentPath, StringComparison.Ordinal)).ToList();
+        // A server span stops just after its response is sent: wait for all three.
+        List<string> spans;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while ((spans = [.. traced.Where(span => span.Contains(fixture.SegmentPath, StringComparison.Ordinal))]).Count < 3)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
         Assert.Equal(3, spans.Count);
         Assert.All(spans, span => Assert.DoesNotContain(foreign.Split('.')[2], span, StringComparison.Ordinal));
         Assert.All(spans, span => Assert.DoesNotContain(token.Split('.')[2], span, StringComparison.Ordinal));
