@@ -73,7 +73,8 @@ internal sealed class ObjectResponder(
         }
 
         metrics.ViewerStarted();
-        var tally = tallies.ViewerStarted(path.Channel);
+        // A channel is tallied only once something of it is found: names a client invents never reach the reports.
+        ChannelTally? tally = null;
         try
         {
             // 2. Bind
@@ -91,6 +92,7 @@ internal sealed class ObjectResponder(
                 return;
             }
 
+            tally = tallies.ViewerStarted(path.Channel);
             LinkToUpload(version);
             context.Response.ContentType = version.Meta.ContentType;
             var outcome = version.Meta.State == ObjectState.Complete
@@ -141,7 +143,7 @@ internal sealed class ObjectResponder(
         finally
         {
             metrics.ViewerEnded();
-            tally.RemoveViewer();
+            tally?.RemoveViewer();
             slots.Leave();
         }
     }

@@ -82,8 +82,9 @@ internal static class ObjectScripts
     /// track or '', segment number.
     /// Returns the previous version or nil.
     /// A channel that is new, ended or silent for longer than quiet ms (re)starts: started-at is set and its
-    /// segment numbers and init segments are forgotten (a restarted encoder counts from 1 again and uploads
-    /// its init segments anew; the old ones then expire with their retention).
+    /// segment numbers are forgotten (a restarted encoder counts from 1 again). Its init segments stay recorded:
+    /// an encoder that was only cut off for a while (a network blip, a rolling restart of Ingest) does not upload
+    /// them again, and a restarted one overwrites their records with its new versions.
     /// </summary>
     public const string Begin = Track + Channel + """
         local fresh = redis.call('EXISTS', KEYS[3]) == 0
@@ -99,7 +100,7 @@ internal static class ObjectScripts
         local last = tonumber(redis.call('HGET', ch, 'activity') or '0')
         if redis.call('HGET', ch, 'state') ~= 'live' or tonumber(ARGV[3]) - last > tonumber(ARGV[11]) then
           for _, field in ipairs(redis.call('HKEYS', ch)) do
-            if string.sub(field, 1, 4) == 'seg:' or string.sub(field, 1, 5) == 'init:' then redis.call('HDEL', ch, field) end
+            if string.sub(field, 1, 4) == 'seg:' then redis.call('HDEL', ch, field) end
           end
           redis.call('HDEL', ch, 'latest', 'ended')
           redis.call('HSET', ch, 'state', 'live', 'started', ARGV[3])

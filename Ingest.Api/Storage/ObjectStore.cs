@@ -255,7 +255,7 @@ internal sealed class ObjectStore(
         {
             var field = (string)entry.Name!;
             if (!field.StartsWith(ChannelFields.InitSegmentPrefix, StringComparison.Ordinal)
-                || !ObjectPath.TryParse($"/{channel}/{field[ChannelFields.InitSegmentPrefix.Length..]}", out var init, out _)
+                || !ObjectPath.TryParse(channel.Length == 0 ? $"/{field[ChannelFields.InitSegmentPrefix.Length..]}" : $"/{channel}/{field[ChannelFields.InitSegmentPrefix.Length..]}", out var init, out _)
                 || arguments.Count >= 2 * MaxInitSegments)
             {
                 continue;

@@ -88,6 +88,25 @@ public sealed class DeliveryReporterTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Report_LeavesOutChannelsNothingIsStoredOf_SoRequestsCannotInventThem()
+    {
+        var settings = With("Delivery:InstanceId", "edge-a");
+        settings["Delivery:EarlyRequestWait"] = "00:00:03";
+        await using var origin = await OriginHost.StartAsync(redis, settings);
+        var invented = TestPaths.Channel("Invented");
+
+        // A request for an object nobody uploads waits (early-request wait), then gets 404.
+        var waiting = origin.Delivery.GetAsync(new Uri($"/{invented}/chunk-stream0-00001.m4s", UriKind.Relative), Cancellation);
+        var first = await WaitForReportAsync(origin, "edge-a", _ => true);
+        var later = await WaitForReportAsync(origin, "edge-a", r => r.ReportedAt.ToDateTimeOffset() > first.ReportedAt.ToDateTimeOffset().AddSeconds(1));
+        using var answer = await waiting;
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.False(first.Channels.ContainsKey(invented), "an invented channel was reported");
+        Assert.False(later.Channels.ContainsKey(invented), "an invented channel was reported");
+    }
+
+    [Fact]
     public async Task Report_LeavesOutChannelsWithNothingDeliveredInTheInterval()
     {
         await using var origin = await OriginHost.StartAsync(redis, With("Delivery:InstanceId", "edge-a"));

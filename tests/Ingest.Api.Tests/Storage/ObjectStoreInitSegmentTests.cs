@@ -141,6 +141,47 @@ public sealed class ObjectStoreInitSegmentTests(RedisServer redis)
         Assert.True(score > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "the version's score in the versions set was not extended");
     }
 
+    [Fact]
+    public async Task InitSegment_OutlivesAQuietGap_AfterWhichTheEncoderGoesOnWithoutUploadingItAgain()
+    {
+        // A network blip or a rolling restart of Ingest longer than Catalog:EndedAfter: the channel restarts in
+        // the catalog, but the encoder never uploads its init segments again, so they must stay kept.
+        using var timeout = Deadline(TimeSpan.FromSeconds(60));
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?>(ShortRetention) { ["Catalog:EndedAfter"] = "00:00:01" });
+        var channel = TestPaths.Channel();
+        byte[] init = [4, 3, 2, 1];
+        await PutAsync(origin, $"/{channel}/init-stream0.m4s", init, timeout.Token);
+        await PublishAsync(origin, channel, Retention, timeout.Token);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5), timeout.Token);
+        await PublishAsync(origin, channel, 3 * Retention, timeout.Token);
+
+        var (status, body) = await GetAsync(origin, $"/{channel}/init-stream0.m4s", timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(init, body);
+    }
+
+    [Fact]
+    public async Task InitSegmentAtTheRoot_IsKeptWhileTheRootChannelIsPublished()
+    {
+        using var timeout = Deadline(TimeSpan.FromSeconds(60));
+        await using var origin = await OriginHost.StartAsync(redis, ShortRetention);
+        byte[] init = [7, 7, 7];
+        await PutAsync(origin, "/init-stream0.m4s", init, timeout.Token);
+
+        var started = DateTimeOffset.UtcNow;
+        for (var number = 1; DateTimeOffset.UtcNow - started < 3 * Retention; number++)
+        {
+            await PutAsync(origin, $"/chunk-stream0-{number:D5}.m4s", [9], timeout.Token);
+            await PutAsync(origin, "/out.mpd", Manifests.Dynamic, timeout.Token);
+            await Task.Delay(SegmentInterval, timeout.Token);
+        }
+
+        var (status, body) = await GetAsync(origin, "/init-stream0.m4s", timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(init, body);
+    }
+
     /// <summary>A manifest and a media segment every <see cref="SegmentInterval"/>, as a live encoder publishes.</summary>
     private static async Task PublishAsync(OriginHost origin, string channel, TimeSpan duration, CancellationToken cancellationToken, byte[]? manifest = null)
     {
