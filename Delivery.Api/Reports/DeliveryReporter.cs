@@ -112,8 +112,10 @@ internal sealed class DeliveryReporter(
             _ = transaction.SortedSetRemoveAsync(keys.DeliveryInstances, InstanceId);
             await transaction.ExecuteAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
         }
-        catch (Exception ex) when (ex.IsStorageFailure() || ex is TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex.IsStorageFailure() || ex is TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
+            // Best effort (the connection may already be gone when the host's deadline has passed): the report's
+            // time to live removes it anyway.
             ReportLog.RemoveFailed(logger, ex, InstanceId);
         }
     }

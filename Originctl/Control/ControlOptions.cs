@@ -60,9 +60,10 @@ internal sealed class ControlOptions
         {
             return await body(connection, output, cancellationToken);
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl+C: the user ended it.
+            // Ctrl+C: the user ended it. The call then fails as Cancelled, or as Unavailable when the stream's
+            // reset wins the race: either way it was the user's doing, not the origin's.
             return ExitCodes.Ok;
         }
         catch (RpcException ex)
