@@ -1,3 +1,4 @@
+using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Playback;
 using CmafOrigin.Delivery.Status;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,22 +25,9 @@ internal static class StatusApi
             return app;
         }
 
-        foreach (var asset in StatusAssets.All.Values)
-        {
-            var route = asset.IsPage ? Path : $"{Path}/{asset.Name}";
-            app.MapMethods(route, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Serve(context, asset))
-                .ExcludeFromDescription();
-        }
-
+        app.MapEmbeddedFiles(Path, StatusAssets.All);
         app.MapGet($"{Path}/events", StreamAsync).ExcludeFromDescription();
         return app;
-    }
-
-    private static FileContentHttpResult Serve(HttpContext context, StatusAsset asset)
-    {
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.Bytes(asset.Content, asset.ContentType, entityTag: asset.ETag);
     }
 
     /// <summary>Writes every snapshot as it is built, the same bytes for every page, until the page goes away.</summary>
