@@ -6,8 +6,19 @@ namespace CmafOrigin.Browser.Tests;
 /// An origin with one live channel that real ffmpeg pushes (<see cref="FfmpegEncoder"/>'s defaults: two video
 /// renditions and audio, 2 s segments of 0.5 s chunks, target latency 1.5 s), ready once its first segment is stored.
 /// </summary>
-public sealed class LiveChannelFixture(RedisServer redis) : IAsyncLifetime
+public class LiveChannelFixture(RedisServer redis) : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+    private readonly string _channelName = "Browser";
+
+    /// <summary>The same live channel on an origin started with <paramref name="settings"/>.</summary>
+    protected LiveChannelFixture(RedisServer redis, IReadOnlyDictionary<string, string?> settings, string channelName)
+        : this(redis)
+    {
+        _settings = settings;
+        _channelName = channelName;
+    }
+
     public OriginHost Origin { get; private set; } = null!;
 
     public FfmpegEncoder Encoder { get; private set; } = null!;
@@ -19,8 +30,8 @@ public sealed class LiveChannelFixture(RedisServer redis) : IAsyncLifetime
     {
         try
         {
-            Origin = await OriginHost.StartAsync(redis);
-            Encoder = FfmpegEncoder.Start(Origin.IngestUri, TestPaths.Channel("Browser"), new Uri(Origin.DeliveryUri, "/time"));
+            Origin = await OriginHost.StartAsync(redis, _settings);
+            Encoder = FfmpegEncoder.Start(Origin.IngestUri, TestPaths.Channel(_channelName), new Uri(Origin.DeliveryUri, "/time"));
             await Publishing.WaitForFirstSegmentAsync(Origin, Encoder.Channel, Encoder.Process, TimeSpan.FromSeconds(30), CancellationToken.None);
         }
         catch
@@ -45,5 +56,7 @@ public sealed class LiveChannelFixture(RedisServer redis) : IAsyncLifetime
             Origin = null!;
             await origin.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }
