@@ -127,36 +127,27 @@ public sealed class DeliveryReporterTests(RedisServer redis)
     public async Task RedisGoingAway_IsCountedAndLogged_AndReportingResumesWhenItReturns()
     {
         // A Redis of this test's own, to stop and start again on the same port.
-        var ownRedis = new RedisServer();
-        await ownRedis.InitializeAsync();
-        var port = ownRedis.Port;
+        await using var ownRedis = await RedisServer.StartDedicatedAsync(persistent: false);
         await using var origin = await OriginHost.StartAsync(ownRedis, With("Delivery:InstanceId", "edge-a"));
         using var meters = new HostMeters(origin.DeliveryServices, "outcome");
         await WaitForCountAsync(meters, "written", count => count >= 1);
 
-        await ownRedis.DisposeAsync();
+        await ownRedis.KillAsync();
         await WaitForCountAsync(meters, "failed", count => count >= 1);
         using (var alive = await origin.Delivery.GetAsync(new Uri("/alive", UriKind.Relative), Cancellation))
         {
             Assert.True(alive.IsSuccessStatusCode);
         }
 
-        var restarted = await RedisProcess.StartAsync(port, Cancellation);
-        try
-        {
-            var written = meters.Sum("cmaforigin.delivery.reports", "written");
-            await WaitForCountAsync(meters, "written", count => count > written);
-            var stored = await restarted.Connection.GetDatabase().StringGetAsync(origin.Keys.DeliveryReport("edge-a"));
-            Assert.Equal("edge-a", DeliveryInstanceReport.Parser.ParseFrom((byte[])stored!).InstanceId);
+        await ownRedis.RestartAsync();
+        var written = meters.Sum("cmaforigin.delivery.reports", "written");
+        await WaitForCountAsync(meters, "written", count => count > written);
+        var stored = await ownRedis.Connection.GetDatabase().StringGetAsync(origin.Keys.DeliveryReport("edge-a"));
+        Assert.Equal("edge-a", DeliveryInstanceReport.Parser.ParseFrom((byte[])stored!).InstanceId);
 
-            // Stopped while Redis is there again: the report goes with it.
-            await origin.DisposeAsync();
-            Assert.False(await restarted.Connection.GetDatabase().KeyExistsAsync(origin.Keys.DeliveryReport("edge-a")));
-        }
-        finally
-        {
-            await restarted.DisposeAsync();
-        }
+        // Stopped while Redis is there again: the report goes with it.
+        await origin.DisposeAsync();
+        Assert.False(await ownRedis.Connection.GetDatabase().KeyExistsAsync(origin.Keys.DeliveryReport("edge-a")));
     }
 
     private static Dictionary<string, string?> With(string key, string value) => new(FastReports) { [key] = value };
