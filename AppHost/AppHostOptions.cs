@@ -10,11 +10,14 @@ internal sealed record AppHostOptions
     public const int DefaultDeliveryPort = 5001;
     public const int DefaultControlPort = 5002;
 
+    /// <summary>More would only share the same cores of one machine: past that, more machines, not more replicas.</summary>
+    public const int MaxDeliveryReplicas = 16;
+
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
 
-        Starts Redis, Ingest.Api and Delivery.Api wired together (the role of an Aspire AppHost).
-        Ctrl+C stops everything.
+        Runs the origin on .NET Aspire: Redis, Ingest.Api and Delivery.Api (and with --demo an encoder),
+        with the Aspire dashboard. Ctrl+C stops everything.
 
         Options:
           --redis <connection>    use this Redis (e.g. 127.0.0.1:6379) instead of starting redis-server
@@ -25,6 +28,7 @@ internal sealed record AppHostOptions
                                   to <ingest>/live/demo/out.mpd
           --ingest-user <name>    user name encoders publish with (HTTP Basic; default encoder)
           --ingest-password <pw>  their password (default: a new random one each run, printed at start)
+          --delivery-replicas <n> run n Delivery.Api instances behind the delivery port (default 1)
           -h, --help              show this help
         """;
 
@@ -38,6 +42,9 @@ internal sealed record AppHostOptions
     public int ControlPort { get; init; } = DefaultControlPort;
 
     public bool Demo { get; init; }
+
+    /// <summary>How many Delivery.Api instances share the delivery port.</summary>
+    public int DeliveryReplicas { get; init; } = 1;
 
     public string IngestUser { get; init; } = IngestCredential.DefaultUsername;
 
@@ -93,6 +100,20 @@ internal sealed record AppHostOptions
                     }
 
                     result = arg == "--ingest-user" ? result with { IngestUser = credential } : result with { IngestPassword = credential };
+                    break;
+                case "--delivery-replicas":
+                    if (!TryTakeValue(args, ref i, arg, inlineValue, out var count, out error))
+                    {
+                        return false;
+                    }
+
+                    if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) || replicas is < 1 or > MaxDeliveryReplicas)
+                    {
+                        error = $"--delivery-replicas must be a number from 1 to {MaxDeliveryReplicas}, not '{count}'";
+                        return false;
+                    }
+
+                    result = result with { DeliveryReplicas = replicas };
                     break;
                 case "--ingest-port" or "--delivery-port" or "--control-port":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var text, out error))

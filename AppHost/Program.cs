@@ -1,63 +1,64 @@
-namespace CmafOrigin.AppHost;
+using CmafOrigin.AppHost;
+using CmafOrigin.AppHost.Encoder;
+using CmafOrigin.AppHost.Redis;
+using Microsoft.Extensions.DependencyInjection;
 
-/// <summary>
-/// Runs the whole origin on one machine, in the role of an Aspire AppHost (Aspire is not installable here):
-/// Redis, Ingest.Api and Delivery.Api as child processes wired by Aspire's configuration conventions.
-/// </summary>
-internal static class Program
+// The picture of the system: Redis between Ingest (encoders push) and Delivery (players pull), and with --demo an encoder.
+if (!AppHostOptions.TryParse(args, out var options, out var error))
 {
-    public static async Task<int> Main(string[] args)
+    await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{AppHostOptions.Usage}");
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(AppHostOptions.Usage);
+    return 0;
+}
+
+try
+{
+    // Our options are not Aspire's configuration: none of them reach its command-line provider.
+    var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = [] });
+    var origin = OriginAddresses.From(options);
+    var credential = IngestCredential.From(options);
+    var controlToken = AdminToken.FromEnvironmentOrNew();
+
+    var redis = builder.AddOriginRedis("redis", options.Redis);
+
+    var ingestUser = builder.AddParameter("ingest-user", credential.Username);
+    var ingestPassword = builder.AddParameter("ingest-password", credential.Password, secret: true);
+    var adminToken = builder.AddParameter("control-admin-token", controlToken, secret: true);
+
+    var ingest = builder.AddProject<Projects.Ingest_Api>("ingest", launchProfileName: null)
+        .WithHttpEndpoint(port: options.IngestPort)
+        .WithControlPlane(options.ControlPort, adminToken)
+        .WithPublishCredential(ingestUser, ingestPassword)
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+        .WithReference(redis).WaitFor(redis)
+        .WithHttpHealthCheck("/health");
+
+    var delivery = builder.AddProject<Projects.Delivery_Api>("delivery", launchProfileName: null)
+        .WithHttpEndpoint(port: options.DeliveryPort)
+        .WithReplicas(options.DeliveryReplicas)
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+        .WithReference(redis).WaitFor(redis)
+        .WithHttpHealthCheck("/health");
+
+    if (options.Demo)
     {
-        if (!AppHostOptions.TryParse(args, out var options, out var error))
-        {
-            await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{AppHostOptions.Usage}");
-            return 2;
-        }
-
-        if (options.Help)
-        {
-            Console.WriteLine(AppHostOptions.Usage);
-            return 0;
-        }
-
-        using var signals = ShutdownSignals.Register();
-        // Disposal stops every child, on every way out of this method.
-        await using var supervisor = new Supervisor(signals.Token);
-        try
-        {
-            // 1. Redis: the one given, or our own.
-            var redis = options.Redis ?? await RedisServer.StartAsync(supervisor, supervisor.Stopping);
-            var wiring = Wiring.Create(redis, redisIsOwn: options.Redis is null, options);
-
-            // 2. The services, both at once: each waits for Redis by itself.
-            supervisor.Start(ServiceProject.Ingest.Name, ServiceProject.Ingest.CreateStartInfo(wiring.IngestUrl, wiring));
-            supervisor.Start(ServiceProject.Delivery.Name, ServiceProject.Delivery.CreateStartInfo(wiring.DeliveryUrl, wiring));
-
-            // 3. Ready when both say so.
-            await Task.WhenAll(
-                HealthProbe.WaitUntilHealthyAsync(ServiceProject.Ingest.Name, wiring.IngestUrl, HealthProbe.DefaultTimeout, supervisor.Stopping),
-                HealthProbe.WaitUntilHealthyAsync(ServiceProject.Delivery.Name, wiring.DeliveryUrl, HealthProbe.DefaultTimeout, supervisor.Stopping));
-
-            // 4. The demo encoder, once there is someone to receive it.
-            if (options.Demo)
-            {
-                supervisor.Start(DemoEncoder.Name, DemoEncoder.CreateStartInfo(wiring));
-            }
-
-            PrefixedConsole.WriteBlock(Banner.Render(wiring, options.Demo));
-
-            // 5. Until Ctrl+C, SIGTERM or a child's death.
-            return await supervisor.RunUntilStoppedAsync();
-        }
-        catch (AppHostException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return 1;
-        }
-        catch (OperationCanceledException) when (supervisor.Stopping.IsCancellationRequested)
-        {
-            // Stopped while starting up: a signal (exit 0) or a child's death (exit 1).
-            return supervisor.ExitCode;
-        }
+        builder.AddDemoEncoder("demo-encoder", origin, credential)
+            .WaitFor(ingest)
+            .WaitFor(delivery);
     }
+
+    builder.Services.AddHostedService(services => new StartupBanner(services, redis.Resource, origin, credential, controlToken, options.Demo));
+
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (AppHostException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 1;
 }

@@ -12,8 +12,17 @@ namespace CmafOrigin.Delivery.Extensions;
 
 internal static class DeliveryServiceExtensions
 {
+    /// <summary>Where Delivery listens unless told (<c>ASPNETCORE_URLS</c>, <c>--urls</c>, <c>Urls</c>).</summary>
+    public const string DefaultUrl = "http://localhost:5001";
+
     public static IHostApplicationBuilder AddDeliveryServices(this IHostApplicationBuilder builder)
     {
+        // A default, not appsettings.json: its "Urls" would override the ASPNETCORE_URLS that Aspire gives each replica.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.Configuration[WebHostDefaults.ServerUrlsKey] = DefaultUrl;
+        }
+
         builder.AddRedisClient("redis");
 
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);

@@ -38,6 +38,7 @@ internal static class ControlPlaneExtensions
         builder.Services.AddGrpc().AddServiceOptions<OriginAdminService>(o => o.Interceptors.Add<AdminTokenInterceptor>());
 
         // Both endpoints from configuration, read when Kestrel starts: Urls (ingest, HTTP/1.1) and Control:Url (h2c).
+        // The default is here, not in appsettings.json: its "Urls" would override the ASPNETCORE_URLS that Aspire gives.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, IOptions<ControlOptions>>((kestrel, configuration, control) =>
         {
             var urls = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";

@@ -15,6 +15,7 @@ public sealed class AppHostOptionsTests
         Assert.False(options.Help);
         Assert.Equal("encoder", options.IngestUser);
         Assert.Null(options.IngestPassword);
+        Assert.Equal(1, options.DeliveryReplicas);
     }
 
     [Fact]
@@ -28,7 +29,7 @@ public sealed class AppHostOptionsTests
     public void TryParse_EveryOption_IsRead()
     {
         Assert.True(AppHostOptions.TryParse(
-            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo", "--ingest-user", "studio", "--ingest-password=pw"],
+            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo", "--ingest-user", "studio", "--ingest-password=pw", "--delivery-replicas", "3"],
             out var options,
             out _));
 
@@ -40,6 +41,7 @@ public sealed class AppHostOptionsTests
         Assert.Equal(6001, options.DeliveryPort);
         Assert.Equal(6002, options.ControlPort);
         Assert.True(options.Demo);
+        Assert.Equal(3, options.DeliveryReplicas);
     }
 
     [Theory]
@@ -58,7 +60,10 @@ public sealed class AppHostOptionsTests
     [InlineData("--delivery-port", "http")]
     [InlineData("--delivery-port", "-1")]
     [InlineData("--control-port", "70000")]
-    public void TryParse_PortOutOfRange_IsAnError(string option, string value)
+    [InlineData("--delivery-replicas", "0")]
+    [InlineData("--delivery-replicas", "17")]
+    [InlineData("--delivery-replicas", "two")]
+    public void TryParse_NumberOutOfRange_IsAnError(string option, string value)
     {
         Assert.False(AppHostOptions.TryParse([option, value], out _, out var error));
 

@@ -1,3 +1,4 @@
+using CmafOrigin.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using CmafOrigin.TestSupport;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Playback;
 

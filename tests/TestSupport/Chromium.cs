@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace CmafOrigin.Browser.Tests;
+namespace CmafOrigin.TestSupport;
 
 /// <summary>
 /// Headless Chromium from the distribution (<c>apt-get install -y chromium</c>), launched through the

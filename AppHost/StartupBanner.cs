@@ -1,0 +1,76 @@
+using System.Text;
+using CmafOrigin.AppHost.Encoder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CmafOrigin.AppHost;
+
+/// <summary>
+/// Once Ingest and Delivery are healthy, prints what a person needs after Aspire's own lines (the dashboard's login URL):
+/// where things are, the publish credential, a push command to paste, and how to stop.
+/// </summary>
+internal sealed class StartupBanner(
+    IServiceProvider services,
+    IResourceWithConnectionString redis,
+    OriginAddresses origin,
+    IngestCredential credential,
+    string controlToken,
+    bool demo) : BackgroundService
+{
+    public const string ReadyLine = "CmafOrigin is running";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var notifications = services.GetRequiredService<ResourceNotificationService>();
+        try
+        {
+            await Task.WhenAll(
+                notifications.WaitForResourceHealthyAsync("ingest", stoppingToken),
+                notifications.WaitForResourceHealthyAsync("delivery", stoppingToken));
+            var redisConnection = await redis.GetConnectionStringAsync(stoppingToken);
+            Console.WriteLine(Render(redisConnection ?? "?", redis is Redis.RedisServerResource));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before it was up: nothing to announce.
+        }
+    }
+
+    public string Render(string redisConnection, bool redisIsOwn)
+    {
+        var ingest = OriginAddresses.Origin(origin.Ingest);
+        var delivery = OriginAddresses.Origin(origin.Delivery);
+        var rule = new string('=', 78);
+        var text = new StringBuilder()
+            .AppendLine(rule)
+            .AppendLine(ReadyLine)
+            .AppendLine($"  ingest    {ingest}    (encoders PUT here)")
+            .AppendLine($"  delivery  {delivery}    (players GET here)")
+            .AppendLine($"  player    {delivery}/player    status  {delivery}/status")
+            .AppendLine($"  redis     {redisConnection}    ({(redisIsOwn ? "redis-server started by the AppHost" : "given with --redis")})")
+            .AppendLine($"  publish   user {credential.Username}  password {credential.Password}    (HTTP Basic, every path)")
+            .AppendLine($"  control   {OriginAddresses.Origin(origin.Control)}    (gRPC, cleartext HTTP/2: ChannelCatalog, OriginAdmin)")
+            .AppendLine($"  admin token  {controlToken}    (authorization: Bearer <token>)")
+            .AppendLine();
+
+        if (demo)
+        {
+            text.AppendLine($"The demo encoder (ffmpeg) pushes to {ingest}{EncoderCommand.DemoManifestPath}")
+                .AppendLine($"  DASH  {delivery}{EncoderCommand.DemoManifestPath}")
+                .AppendLine();
+        }
+
+        var publishUrl = credential.In(new Uri(origin.Ingest, EncoderCommand.ExampleManifestPath));
+        return text
+            .AppendLine("Push a test stream (low-latency DASH: 2 s segments, 0.5 s chunks):")
+            .AppendLine(ShellCommand.Format(EncoderCommand.ExamplePush(publishUrl, origin.Delivery), indent: "  "))
+            .AppendLine()
+            .AppendLine("Play it:")
+            .AppendLine($"  {delivery}/player?src={delivery}{EncoderCommand.ExampleManifestPath}")
+            .AppendLine($"  ffplay {delivery}{EncoderCommand.ExampleManifestPath}")
+            .AppendLine()
+            .AppendLine("Ctrl+C stops everything (redis-server, the services, the encoder, the dashboard).")
+            .Append(rule)
+            .ToString();
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using CmafOrigin.TestSupport;
+
+namespace CmafOrigin.AppHost.Tests;
+
+/// <summary>The origin as the AppHost runs it on Aspire: Redis, Ingest and three Delivery replicas, pushed by real ffmpeg.</summary>
+public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassFixture<OriginOnAspireFixture>
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
+
+    [Fact]
+    public void Resources_AreHealthy_WithOneSnapshotPerDeliveryReplica()
+    {
+        foreach (var instance in fixture.Instances("delivery"))
+        {
+            Output?.WriteLine($"{instance.State?.Text} {instance.HealthStatus} urls: {string.Join(", ", instance.Urls.Select(u => $"{u.Name}={u.Url} internal={u.IsInternal}"))}");
+            Output?.WriteLine(string.Join(", ", instance.Properties.Select(p => $"{p.Name}={p.Value}")));
+        }
+
+        Assert.Equal(OriginOnAspireFixture.DeliveryReplicas, fixture.Instances("delivery").Count);
+        Assert.All(fixture.Instances("delivery"), instance => Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, instance.HealthStatus));
+        Assert.All(["redis", "ingest"], name => Assert.Equal(
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, Assert.Single(fixture.Instances(name)).HealthStatus));
+    }
+
+    [Fact]
+    public async Task Get_SegmentBeingEncoded_IsStreamedChunkByChunkThroughTheAppHostsPorts()
+    {
+        // Ask for each segment of the first video stream in turn, as soon as the one before ended: the next one is
+        // then either not started (Delivery holds the request until it starts) or in progress, and comes chunked.
+        var encoder = fixture.Encoder;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        for (var number = 1L; ; number++)
+        {
+            await using var viewer = await OpenWhenThereAsync(encoder.SegmentPath(0, number), deadline.Token);
+            Assert.True(await viewer.WaitForEndAsync(deadline.Token, TimeSpan.FromSeconds(15)), "the segment's response failed");
+            var log = viewer.ReadLog;
+            var spread = log[^1].SinceRequest - log[0].SinceRequest;
+            Output?.WriteLine($"segment {number}: {viewer.Received.Length} bytes in {log.Count} reads over {spread.TotalMilliseconds:0} ms, chunked {viewer.Response.Headers.TransferEncodingChunked}");
+            if (viewer.Response.Headers.TransferEncodingChunked == true && log.Count >= 3 && spread > TimeSpan.FromSeconds(1))
+            {
+                // The same segment, now complete, is served whole: the streamed bytes were exactly these.
+                using var whole = await fixture.Delivery.GetAsync(new Uri(encoder.SegmentPath(0, number), UriKind.Relative), deadline.Token);
+                Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+                var bytes = await whole.Content.ReadAsByteArrayAsync(deadline.Token);
+                Assert.Equal(bytes.Length, whole.Content.Headers.ContentLength);
+                Assert.Equal(bytes, viewer.Received);
+                return;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FfmpegAsPlayer_DecodesFourSecondsOfTheChannel()
+    {
+        var manifest = new Uri(fixture.DeliveryUrl, fixture.Encoder.ManifestPath);
+        await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(manifest, ct)).StatusCode == HttpStatusCode.OK, "the manifest");
+        // Segments 1 and 2 complete: enough for a player that starts a few segments behind the live edge.
+        await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(new Uri(fixture.Encoder.SegmentPath(0, 3), UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, "segment 3");
+
+        await using var player = FfmpegProcess.Start(["-hide_banner", "-nostdin", "-i", manifest.AbsoluteUri, "-t", "4", "-f", "null", "-"]);
+        var exit = await player.WaitForExitAsync(TimeSpan.FromSeconds(60), Cancellation);
+
+        Assert.True(exit == 0, player.Describe());
+        var last = player.ErrorLines.LastOrDefault(line => line.Contains("time=", StringComparison.Ordinal)) ?? string.Empty;
+        Assert.Contains("time=00:00:04", last, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeliveryReplicas_EachReportOnStatus_AndEveryConnectionGetsTheSameBytes()
+    {
+        var segment = new Uri(fixture.Encoder.SegmentPath(0, 2), UriKind.Relative);
+        await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(segment, ct)).Content.Headers.ContentLength > 0, "segment 2 complete");
+
+        // A player whose connections land on any replica: a new connection per request, spread by Aspire's proxy.
+        byte[]? reference = null;
+        for (var request = 0; request < 30; request++)
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = fixture.DeliveryUrl };
+            var bytes = await client.GetByteArrayAsync(segment, Cancellation).WaitAsync(TimeSpan.FromSeconds(15), Cancellation);
+            reference ??= bytes;
+            Assert.Equal(reference, bytes);
+        }
+
+        // Every replica reports on /status, whichever one answers.
+        await WaitForAsync(async ct => await StatusInstancesAsync(ct) == OriginOnAspireFixture.DeliveryReplicas, "three instances on /status");
+    }
+
+    private async Task<int> StatusInstancesAsync(CancellationToken cancellationToken)
+    {
+        using var response = await fixture.Delivery.GetAsync(new Uri("/status/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var snapshot = JsonDocument.Parse(line["data: ".Length..]);
+                return snapshot.RootElement.GetProperty("deliveryInstances").GetArrayLength();
+            }
+        }
+
+        return 0;
+    }
+
+    private async Task<StreamingViewer> OpenWhenThereAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var viewer = await StreamingViewer.OpenAsync(fixture.Delivery, path, cancellationToken);
+            if (viewer.Response.StatusCode == HttpStatusCode.OK)
+            {
+                return viewer;
+            }
+
+            await viewer.DisposeAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<CancellationToken, Task<bool>> condition, string what)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(45));
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (await condition(deadline.Token))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not there yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !Cancellation.IsCancellationRequested)
+            {
+                Assert.Fail($"no {what} within {stopwatch.Elapsed.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
+        }
+    }
+}
