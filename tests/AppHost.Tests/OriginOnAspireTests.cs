@@ -72,12 +72,13 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task DeliveryReplicas_EachReportOnStatus_AndEveryConnectionGetsTheSameBytes()
+    public async Task DeliveryReplicas_EachReportsOnStatus_AndEachServesAPlayerTheSameBytes()
     {
         var segment = new Uri(fixture.Encoder.SegmentPath(0, 2), UriKind.Relative);
         await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(segment, ct)).Content.Headers.ContentLength > 0, "segment 2 complete");
+        var before = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, Cancellation);
 
-        // A player whose connections land on any replica: a new connection per request, spread by Aspire's proxy.
+        // A player whose requests land on any replica: a new connection per request, spread by Aspire's proxy.
         byte[]? reference = null;
         for (var request = 0; request < 30; request++)
         {
@@ -87,24 +88,40 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
             Assert.Equal(reference, bytes);
         }
 
-        // Every replica reports on /status, whichever one answers.
-        await WaitForAsync(async ct => await StatusInstancesAsync(ct) == OriginOnAspireFixture.DeliveryReplicas, "three instances on /status");
+        // Every replica served some of those requests: each one's own report on /status counts them.
+        await WaitForAsync(
+            async ct =>
+            {
+                var after = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, ct);
+                Output?.WriteLine(string.Join(", ", after.Select(pair => $"{pair.Key}: +{pair.Value - before.GetValueOrDefault(pair.Key)}")));
+                return after.All(pair => pair.Value - before.GetValueOrDefault(pair.Key) >= reference!.Length);
+            },
+            "a report from each replica counting the bytes it served");
     }
 
-    private async Task<int> StatusInstancesAsync(CancellationToken cancellationToken)
+    /// <summary>Each reporting Delivery instance's bytes delivered, from the first snapshot of /status/events that lists <paramref name="instances"/>.</summary>
+    private async Task<Dictionary<string, long>> DeliveredBytesByInstanceAsync(int instances, CancellationToken cancellationToken)
     {
-        using var response = await fixture.Delivery.GetAsync(new Uri("/status/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        using var response = await fixture.Delivery.GetAsync(new Uri("/status/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
         {
             if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
                 using var snapshot = JsonDocument.Parse(line["data: ".Length..]);
-                return snapshot.RootElement.GetProperty("deliveryInstances").GetArrayLength();
+                var reports = snapshot.RootElement.GetProperty("deliveryInstances").EnumerateArray()
+                    .ToDictionary(i => i.GetProperty("id").GetString()!, i => i.GetProperty("deliveredBytes").GetInt64(), StringComparer.Ordinal);
+                if (reports.Count == instances)
+                {
+                    return reports;
+                }
             }
         }
 
-        return 0;
+        Assert.Fail($"/status/events ended before listing {instances} Delivery instances");
+        return [];
     }
 
     private async Task<StreamingViewer> OpenWhenThereAsync(string path, CancellationToken cancellationToken)

@@ -18,35 +18,17 @@ internal static class ProcFs
 {
     public readonly record struct Stat(char State, int ParentPid, ulong StartTime);
 
-    /// <summary>The running direct children of <paramref name="parentPid"/>.</summary>
-    public static IReadOnlyList<ProcessIdentity> ChildrenOf(int parentPid)
+    /// <summary>Every running process this user can see.</summary>
+    public static IReadOnlyList<ProcessIdentity> All()
     {
-        var children = new List<ProcessIdentity>();
+        var all = new List<ProcessIdentity>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 && TryReadStat(pid, out var stat)
-                && stat.ParentPid == parentPid
                 && stat.State != 'Z')
             {
-                children.Add(new ProcessIdentity(pid, stat.StartTime));
-            }
-        }
-
-        return children;
-    }
-
-    /// <summary>Children, grandchildren and so on.</summary>
-    public static IReadOnlyList<ProcessIdentity> DescendantsOf(int pid)
-    {
-        var all = new List<ProcessIdentity>();
-        var pending = new Queue<int>([pid]);
-        while (pending.TryDequeue(out var next))
-        {
-            foreach (var child in ChildrenOf(next))
-            {
-                all.Add(child);
-                pending.Enqueue(child.Pid);
+                all.Add(new ProcessIdentity(pid, stat.StartTime));
             }
         }
 
