@@ -55,7 +55,7 @@ public sealed class RedisDataLossTests
                 $"after {up.Elapsed.TotalSeconds:0.0} s: init segments {(initsBack == TimeSpan.Zero ? "still missing" : "back")}, " +
                 $"media segment {(segmentBack == TimeSpan.Zero ? "still missing" : "back")}.\nstored: {string.Join(' ', await origin.StoredKeysAsync(encoder.Channel))}");
             Assert.False(encoder.Process.HasExited, $"the encoder gave up.\n{encoder.Process.Describe()}");
-            if (initsBack == TimeSpan.Zero && await AllServedAsync(origin, streams.Select(encoder.InitPath)))
+            if (initsBack == TimeSpan.Zero && await AllServedAsync(origin, [.. streams.Select(encoder.InitPath)]))
             {
                 initsBack = up.Elapsed;
             }
@@ -142,8 +142,17 @@ public sealed class RedisDataLossTests
     /// <summary>The DASH streams of the default ladder: two video renditions, then audio.</summary>
     private static int[] StreamsOf(FfmpegEncoder encoder) => [.. Enumerable.Range(0, encoder.Settings.Video.Count + 1)];
 
-    private static async Task<bool> AllServedAsync(OriginHost origin, IEnumerable<string> paths)
+    /// <summary>True when every path is complete on Redis and Delivery serves it (Redis first: Delivery holds a missing path's request 3 s).</summary>
+    private static async Task<bool> AllServedAsync(OriginHost origin, IReadOnlyList<string> paths)
     {
+        foreach (var path in paths)
+        {
+            if (await SegmentChecks.CurrentMetaOrNullAsync(origin, path) is not { State: ObjectState.Complete })
+            {
+                return false;
+            }
+        }
+
         foreach (var path in paths)
         {
             using var response = await origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
