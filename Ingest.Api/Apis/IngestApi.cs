@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Auth;
+using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Uploads;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,13 +24,16 @@ internal static class IngestApi
     private static Task<IResult> UploadAsync(HttpContext context, UploadReceiver receiver) =>
         receiver.ReceiveAsync(context);
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, ObjectStore store, ILogger<ObjectStore> logger)
+    private static async Task<IResult> DeleteAsync(HttpContext context, ObjectStore store, InitSegmentCopies initCopies, ILogger<ObjectStore> logger)
     {
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         if (!ObjectPath.TryParse(rawTarget, out var path, out var error))
         {
             return IngestProblems.Problem(context, StatusCodes.Status400BadRequest, error, logger);
         }
+
+        // The encoder is done with it (ffmpeg's remove_at_exit): never put it back, even if the DELETE fails.
+        initCopies.Forget(path);
 
         try
         {

@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
+using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using StackExchange.Redis;
 
@@ -10,7 +11,7 @@ namespace CmafOrigin.Ingest.Channels;
 /// Removes a whole channel, whichever Ingest instance uploaded it: its objects are found on Redis (a scan of
 /// the channel's hash tag), not in this process's memory.
 /// </summary>
-internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys, ObjectStore store, TimeProvider time)
+internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys, ObjectStore store, InitSegmentCopies initCopies, TimeProvider time)
 {
     public const string AbortReason = "Purged";
 
@@ -23,7 +24,8 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
     /// </remarks>
     public async Task<PurgeChannelResponse> PurgeAsync(string channel, CancellationToken cancellationToken)
     {
-        // 1. List
+        // 1. List; this process puts back none of the channel's init segments from now on.
+        initCopies.ForgetChannel(channel);
         var listed = await ListAsync(channel, cancellationToken);
 
         // 2. Abort

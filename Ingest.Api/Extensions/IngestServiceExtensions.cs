@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Channels;
+using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Telemetry;
 using CmafOrigin.Ingest.Uploads;
@@ -29,6 +30,9 @@ internal static class IngestServiceExtensions
         builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<PendingAborts>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingAborts>());
+        builder.Services.AddSingleton<InitSegmentCopies>();
+        builder.Services.AddSingleton<InitSegmentHealer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InitSegmentHealer>());
         builder.Services.AddSingleton<UploadReceiver>();
 
         // Graceful shutdown: Kestrel lets uploads in flight finish up to Ingest:ShutdownTimeout, then cuts

@@ -4,6 +4,7 @@ using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
 using CmafOrigin.Ingest.Channels;
+using CmafOrigin.Ingest.Healing;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -91,6 +92,7 @@ internal sealed class ObjectStore(
             IsManifest = isManifest,
             IsInitSegment = isInit,
             ManifestBody = path.Extension == ".mpd" ? new ArrayBufferWriter<byte>() : null,
+            InitBody = isInit ? new ArrayBufferWriter<byte>() : null,
         };
     }
 
@@ -121,6 +123,19 @@ internal sealed class ObjectStore(
             else
             {
                 upload.ManifestBody = null;
+            }
+        }
+
+        if (upload.InitBody is { } init)
+        {
+            // Kept to put back if Redis loses it (Healing/InitSegmentCopies.cs); a bigger one is not kept at all.
+            if (init.WrittenCount + piece.Length <= InitSegmentCopies.MaxBytes)
+            {
+                init.Write(piece.Span);
+            }
+            else
+            {
+                upload.InitBody = null;
             }
         }
 
@@ -165,6 +180,7 @@ internal sealed class ObjectStore(
         var now = time.GetUtcNow();
         var path = upload.Path;
         upload.ManifestBody = null;
+        upload.InitBody = null;
         return Database.ScriptEvaluateAsync(
             ObjectScripts.Abort,
             upload.AbortKeys,
@@ -240,6 +256,32 @@ internal sealed class ObjectStore(
         }
 
         return removed > 0;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="init"/> again, as it was, if Redis has lost it (no current version at its path, or an
+    /// older one); true when it did. Safe to run from any number of Ingest instances at once.
+    /// </summary>
+    public async Task<bool> RestoreAsync(HeldInitSegment init)
+    {
+        var now = time.GetUtcNow();
+        var path = init.Path;
+        var restored = (long)await Database.ScriptEvaluateAsync(
+            ObjectScripts.Restore,
+            [keys.Current(path), keys.Versions(path), keys.Meta(path, init.Version), keys.Chunks(path, init.Version),
+             keys.Channel(path.Channel), keys.ChannelActivity(path.Channel)],
+            [init.Version, init.ContentType, init.Body, ToUnixMicroseconds(init.ReceivedAt),
+             init.ReceivedAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
+             path.Name, MaxInitSegments, keys.Events.ToString(),
+             Event(path, init.Version, ObjectEventKind.Started), Event(path, init.Version, ObjectEventKind.Completed)]);
+        return restored == 1;
+    }
+
+    /// <summary>The version ids now current at <paramref name="paths"/> (null where none), in one round trip.</summary>
+    public async Task<string?[]> CurrentVersionsAsync(IReadOnlyList<ObjectPath> paths)
+    {
+        var values = await Database.StringGetAsync([.. paths.Select(keys.Current)]);
+        return [.. values.Select(value => (string?)value)];
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,6 +17,7 @@ internal sealed class UploadReceiver(
     ObjectStore store,
     UploadSlots slots,
     PendingAborts pendingAborts,
+    InitSegmentHealer healer,
     IngestMetrics metrics,
     IOptions<IngestOptions> options,
     TimeProvider time,
@@ -87,7 +89,8 @@ internal sealed class UploadReceiver(
             minRate.MinDataRate = null;
         }
 
-        // 3. Begin
+        // 3. Begin; the channel counts as still pushed even when Redis cannot take it, so its init segments stay held.
+        healer.UploadArrived(path.Channel);
         UploadingVersion upload;
         try
         {
@@ -100,6 +103,7 @@ internal sealed class UploadReceiver(
         }
 
         UploadLog.Started(logger, path.Value, upload.Version);
+        healer.UploadBegun(upload);
         // The trace id stored with the version lets every delivery of these bytes link back to this span.
         Activity.Current?.SetTag("cmaforigin.path", path.Value).SetTag("cmaforigin.version", upload.Version);
         metrics.UploadStarted();
@@ -124,6 +128,7 @@ internal sealed class UploadReceiver(
         metrics.UploadEnded(outcome);
         if (outcome == UploadOutcome.Completed)
         {
+            healer.UploadCompleted(upload, contentType, time.GetUtcNow());
             UploadLog.Completed(logger, path.Value, upload.Version, upload.Size, upload.Chunks);
             return upload.Replaces ? TypedResults.NoContent() : TypedResults.Created();
         }
