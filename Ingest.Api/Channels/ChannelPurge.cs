@@ -67,9 +67,9 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
     private async Task<(IReadOnlyList<ObjectPath> Paths, IReadOnlyList<(ObjectPath Path, string Version)> Versions)> ListAsync(
         string channel, CancellationToken cancellationToken)
     {
-        // Every key of a channel starts with "{prefix}:{channel}:"; what follows is "<name>:current",
+        // Every key of a channel starts with "{prefix}:{channel}:" ("{/}" for the root); what follows is "<name>:current",
         // "<name>:versions", "<name>:<version>:meta|chunks", or a channel key ("@channel", "@activity").
-        var start = $"{keys.Prefix}:{{{channel}}}:";
+        var start = keys.ChannelKeysStart(channel);
         var pattern = Glob(start) + "*";
         var paths = new HashSet<ObjectPath>();
         var versions = new HashSet<(ObjectPath, string)>();
@@ -78,7 +78,7 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
             await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
             {
                 var parts = ((string)key!)[start.Length..].Split(':');
-                if (parts[0].StartsWith('@') || !ObjectPath.TryParse($"/{channel}/{parts[0]}", out var path, out _))
+                if (parts[0].StartsWith('@') || !ObjectPath.TryParse(channel.Length == 0 ? $"/{parts[0]}" : $"/{channel}/{parts[0]}", out var path, out _))
                 {
                     continue;
                 }

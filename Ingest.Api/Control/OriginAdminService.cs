@@ -39,7 +39,7 @@ internal sealed class OriginAdminService(
             var channels = await catalog.ListAsync(context.CancellationToken);
             var live = channels.Where(c => c.State == ChannelState.Live).ToList();
             var db = redis.GetDatabase();
-            var open = await Task.WhenAll(live.Select(c => db.HashGetAsync(keys.Channel(c.Name), ChannelFields.OpenUploads)));
+            var open = await Task.WhenAll(live.Select(c => db.HashGetAsync(keys.Channel(ChannelName.Directory(c.Name)), ChannelFields.OpenUploads)));
             var stats = new OriginStats
             {
                 LiveChannels = live.Count,
