@@ -233,7 +233,7 @@ internal sealed class ObjectResponder(
             return ViewerOutcome.Gone;
         }
 
-        context.Response.Headers.CacheControl = cachePolicy.ForCompleted(kind, version.TimeToLive);
+        context.Response.Headers.CacheControl = cachePolicy.ForCompleted(version.Path, kind, version.TimeToLive);
         metrics.FirstByte(time.GetElapsedTime(started));
         // The framework's file result does conditional requests (304, 412), ranges (206, 416) and HEAD right.
         await TypedResults.Bytes(
