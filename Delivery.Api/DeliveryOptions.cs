@@ -56,8 +56,14 @@ public sealed class DeliveryOptions
         /// <summary>Manifests and playlists are replaced every segment: never serve a stale one.</summary>
         public string Manifest { get; set; } = "no-cache";
 
-        /// <summary>A completed segment never changes while it is retained.</summary>
+        /// <summary>A completed media segment: its name is not used again while it is retained.</summary>
         public string Media { get; set; } = "public, max-age={0}, immutable";
+
+        /// <summary>
+        /// A completed init segment. Its name comes back with every encoder run (ffmpeg's <c>init-stream0.m4s</c>), maybe
+        /// with another codec or size: a cache may keep it but must revalidate it (its ETag is per version, so a 304 is cheap).
+        /// </summary>
+        public string Init { get; set; } = "no-cache";
 
         /// <summary>
         /// A segment still uploading. Its response is reset if the upload aborts, so a cache never keeps

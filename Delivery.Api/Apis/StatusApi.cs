@@ -45,7 +45,8 @@ internal static class StatusApi
         try
         {
             await response.StartAsync(cancellation);
-            long seen = 0;
+            // Not the snapshot left from before a quiet spell: the first one this page gets is fresh.
+            var seen = watching.After;
             while (!cancellation.IsCancellationRequested)
             {
                 var frame = await feed.NextAsync(seen, cancellation);

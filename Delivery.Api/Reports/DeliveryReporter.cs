@@ -1,3 +1,4 @@
+using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
 using Google.Protobuf;
@@ -70,7 +71,7 @@ internal sealed class DeliveryReporter(
             }
 
             tally.IdleReports = 0;
-            report.Channels[tally.Channel] = new ChannelDelivery
+            report.Channels[ChannelName.Of(tally.Channel)] = new ChannelDelivery
             {
                 Viewers = viewers,
                 DeliveredBytes = delivered,

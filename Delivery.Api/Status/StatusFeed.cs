@@ -31,21 +31,32 @@ internal sealed class StatusFeed(
     private StatusFrame _current = new(0, ReadOnlyMemory<byte>.Empty);
     private TaskCompletionSource<StatusFrame> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _watchers;
+    private long _stale;
+    private volatile bool _sleeping;
 
     /// <summary>Pages open now.</summary>
     public int Watchers => Volatile.Read(ref _watchers);
 
-    /// <summary>Counts a page in until the returned handle is disposed; the first one starts the ticks.</summary>
-    public IDisposable Watch()
+    /// <summary>True while no page is open and the feed waits for one, reading nothing.</summary>
+    internal bool Sleeping => _sleeping;
+
+    /// <summary>
+    /// Counts a page in until the handle is disposed; the first one starts the ticks. The handle says which snapshot
+    /// the page may start after: the one built last, unless it was built before a quiet spell (no page open), when
+    /// the page waits for the fresh one its arrival triggers.
+    /// </summary>
+    public Watching Watch()
     {
         var watchers = Interlocked.Increment(ref _watchers);
         StatusLog.Connected(logger, watchers);
         if (watchers == 1)
         {
+            // Whatever was built so far may be minutes old: no page gets it first.
+            Interlocked.Exchange(ref _stale, Volatile.Read(ref _current).Version);
             _watched.Release();
         }
 
-        return new Watcher(this);
+        return new Watching(this, Interlocked.Read(ref _stale));
     }
 
     /// <summary>The first snapshot newer than version <paramref name="after"/>: the current one if it is, else the next.</summary>
@@ -81,12 +92,14 @@ internal sealed class StatusFeed(
         }
 
         var listed = new List<ChannelStatus>(channels.Count);
+        // A point further than two ticks from the one before it follows a quiet spell (no page open, Redis unreadable).
+        var gap = (long)(2 * _options.StatusInterval.TotalMilliseconds);
         foreach (var channel in channels)
         {
             var (p50, p99) = PassThrough(channel.Name, instances);
             if (!_series.TryGetValue(channel.Name, out var series))
             {
-                _series[channel.Name] = series = new ChannelSeries(Math.Max(2, _options.StatusHistory));
+                _series[channel.Name] = series = new ChannelSeries(Math.Max(2, _options.StatusHistory), gap);
             }
 
             var history = series.Add(at, p50, p99, channel.Viewers, channel.IngestBitrateBps);
@@ -178,7 +191,15 @@ internal sealed class StatusFeed(
 
             if (Watchers == 0)
             {
-                await _watched.WaitAsync(stoppingToken);
+                _sleeping = true;
+                try
+                {
+                    await _watched.WaitAsync(stoppingToken);
+                }
+                finally
+                {
+                    _sleeping = false;
+                }
             }
         }
     }
@@ -206,9 +227,13 @@ internal sealed class StatusFeed(
         base.Dispose();
     }
 
-    private sealed class Watcher(StatusFeed feed) : IDisposable
+    /// <summary>One open page: counted in until disposed.</summary>
+    /// <param name="after">The version the page's first snapshot must be newer than (pass it to <see cref="NextAsync"/>).</param>
+    internal sealed class Watching(StatusFeed feed, long after) : IDisposable
     {
         private int _disposed;
+
+        public long After { get; } = after;
 
         public void Dispose()
         {

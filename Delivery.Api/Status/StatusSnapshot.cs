@@ -12,7 +12,7 @@ internal sealed record StatusSnapshot(long At, int Instances, string? Error, IRe
 internal sealed record InstanceStatus(string Id, int Viewers, long DeliveredBytes, long ReportedAt, int Channels);
 
 /// <param name="State"><c>live</c> or <c>ended</c>.</param>
-/// <param name="PassThroughP50Ms">Median over the instances' medians, weighted by their viewers; 0 with no traffic.</param>
+/// <param name="PassThroughP50Ms">Live pass-through (chunks that arrived while their viewer waited): median over the instances' medians, weighted by their viewers; 0 with no traffic.</param>
 /// <param name="PassThroughP99Ms">The worst instance's 99th percentile; 0 with no traffic.</param>
 internal sealed record ChannelStatus(
     string Name,

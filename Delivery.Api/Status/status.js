@@ -175,7 +175,8 @@
       context.strokeStyle = series.color;
       context.lineWidth = 1.5;
       context.beginPath();
-      points.forEach((v, i) => (i === 0 ? context.moveTo(x(times[i]), y(v)) : context.lineTo(x(times[i]), y(v))));
+      // A point after a gap (nothing measured: no page was open) starts a new line rather than joining across it.
+      points.forEach((v, i) => (i === 0 || history.gap[i] ? context.moveTo(x(times[i]), y(v)) : context.lineTo(x(times[i]), y(v))));
       context.stroke();
       drawn = Math.max(drawn, points.length);
     }

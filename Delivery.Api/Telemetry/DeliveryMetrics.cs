@@ -10,6 +10,15 @@ internal sealed class DeliveryMetrics
     /// <summary>Milliseconds: fine below 10 ms, where pass-through latency should live, coarse above.</summary>
     internal static readonly double[] LatencyBuckets = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 1000, 2000, 5000];
 
+    /// <summary>The pass-through histogram's tag telling live chunks from backlog.</summary>
+    internal const string ArrivalTag = "arrival";
+
+    /// <summary>Arrived while the viewer was waiting: what the origin adds to a player's latency.</summary>
+    internal const string Live = "live";
+
+    /// <summary>Already stored when the viewer asked: its age says how late the player asked, not how fast the origin is.</summary>
+    internal const string Backlog = "backlog";
+
     private readonly UpDownCounter<long> _activeViewers;
     private readonly Counter<long> _bytes;
     private readonly Histogram<double> _timeToFirstByte;
@@ -26,7 +35,11 @@ internal sealed class DeliveryMetrics
         _activeViewers = meter.CreateUpDownCounter<long>("cmaforigin.delivery.viewers.active", "{viewer}", "Requests for objects being answered now");
         _bytes = meter.CreateCounter<long>("cmaforigin.delivery.bytes", "By", "Object bytes written to viewers");
         _timeToFirstByte = meter.CreateHistogram("cmaforigin.delivery.time_to_first_byte", "ms", "From a viewer's request to its first body bytes", advice: latency);
-        _passThrough = meter.CreateHistogram("cmaforigin.delivery.passthrough", "ms", "From Ingest receiving a piece to Delivery writing it to a viewer", advice: latency);
+        _passThrough = meter.CreateHistogram(
+            "cmaforigin.delivery.passthrough",
+            "ms",
+            "From Ingest receiving a piece to Delivery writing it to a viewer; arrival=live for pieces that arrived while the viewer waited, backlog for those already there when it asked (their age)",
+            advice: latency);
         _aborted = meter.CreateCounter<long>("cmaforigin.delivery.responses.aborted", "{response}", "Responses reset because their upload aborted or vanished");
         _storageErrors = meter.CreateCounter<long>("cmaforigin.delivery.storage_errors", "{error}", "Requests failed by Redis");
         _refused = meter.CreateCounter<long>("cmaforigin.delivery.viewers.refused", "{viewer}", "Requests refused with 503 because Delivery:MaxViewers were being answered");
@@ -42,8 +55,11 @@ internal sealed class DeliveryMetrics
 
     public void FirstByte(TimeSpan sinceRequest) => _timeToFirstByte.Record(sinceRequest.TotalMilliseconds);
 
-    /// <summary>A chunk reached a viewer <paramref name="milliseconds"/> after Ingest received it.</summary>
-    public void PassedThrough(double milliseconds) => _passThrough.Record(milliseconds);
+    /// <summary>A chunk that arrived while its viewer waited reached it <paramref name="milliseconds"/> after Ingest received it.</summary>
+    public void PassedThrough(double milliseconds) => _passThrough.Record(milliseconds, new KeyValuePair<string, object?>(ArrivalTag, Live));
+
+    /// <summary>A chunk already stored when its viewer asked was sent <paramref name="milliseconds"/> after Ingest received it.</summary>
+    public void BacklogSent(double milliseconds) => _passThrough.Record(milliseconds, new KeyValuePair<string, object?>(ArrivalTag, Backlog));
 
     /// <summary>From Ingest receiving a chunk at <paramref name="receivedAtMicros"/> (Unix µs) to <paramref name="now"/>; null when the chunk carries no time.</summary>
     public static double? PassThroughMilliseconds(long receivedAtMicros, DateTimeOffset now) =>

@@ -233,7 +233,7 @@ internal sealed class ObjectResponder(
             return ViewerOutcome.Gone;
         }
 
-        context.Response.Headers.CacheControl = cachePolicy.ForCompleted(kind, version.TimeToLive);
+        context.Response.Headers.CacheControl = cachePolicy.ForCompleted(version.Path, kind, version.TimeToLive);
         metrics.FirstByte(time.GetElapsedTime(started));
         // The framework's file result does conditional requests (304, 412), ranges (206, 416) and HEAD right.
         await TypedResults.Bytes(
@@ -264,6 +264,8 @@ internal sealed class ObjectResponder(
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var feed = hub.Attach(version);
+        // Chunks Ingest received before the viewer asked are its backlog; only those after measure pass-through.
+        var askedAtMicros = (time.GetUtcNow() - time.GetElapsedTime(started) - DateTimeOffset.UnixEpoch).Ticks / 10;
         // Every write must finish within ViewerWriteTimeout: a viewer whose socket stays full that long cannot
         // keep up. One timer per viewer, re-armed per write (no allocation); never armed while waiting for a chunk.
         // The deadline has a source of its own: cancelling a write makes Kestrel abort the connection, so
@@ -316,7 +318,7 @@ internal sealed class ObjectResponder(
                         }
                     }
 
-                    RecordSent(snapshot.Chunks, from, sent, bytes, started, tally);
+                    RecordSent(snapshot.Chunks, from, sent, askedAtMicros, bytes, started, tally);
                     continue;
                 }
 
@@ -347,7 +349,7 @@ internal sealed class ObjectResponder(
             ? ViewerOutcome.TooSlow
             : ViewerOutcome.ViewerGone;
 
-    private void RecordSent(FeedChunk[] chunks, int from, int to, long bytes, long started, ChannelTally tally)
+    private void RecordSent(FeedChunk[] chunks, int from, int to, long askedAtMicros, long bytes, long started, ChannelTally tally)
     {
         if (from == 0)
         {
@@ -359,7 +361,17 @@ internal sealed class ObjectResponder(
         var now = time.GetUtcNow();
         for (var i = from; i < to; i++)
         {
-            if (DeliveryMetrics.PassThroughMilliseconds(chunks[i].ReceivedAt, now) is { } milliseconds)
+            if (DeliveryMetrics.PassThroughMilliseconds(chunks[i].ReceivedAt, now) is not { } milliseconds)
+            {
+                continue;
+            }
+
+            if (chunks[i].ReceivedAt < askedAtMicros)
+            {
+                // Its age when the viewer came, not how fast the origin passes chunks on.
+                metrics.BacklogSent(milliseconds);
+            }
+            else
             {
                 metrics.PassedThrough(milliseconds);
                 tally.PassThrough.Record(milliseconds);

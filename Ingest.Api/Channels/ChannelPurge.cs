@@ -15,6 +15,7 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
 {
     public const string AbortReason = "Purged";
 
+    /// <returns>What was removed; null when nothing of the channel is stored (a mistyped name, or already gone).</returns>
     /// <remarks>
     /// 1. List every key of the channel: object paths and their versions.
     /// 2. Abort the versions still uploading (abort marker and event): their viewers' responses are reset and
@@ -22,11 +23,15 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
     /// 3. Delete every path, as DELETE does (the manifest index entry included).
     /// 4. Delete what is left: versions no path lists any more, and the channel's own keys.
     /// </remarks>
-    public async Task<PurgeChannelResponse> PurgeAsync(string channel, CancellationToken cancellationToken)
+    public async Task<PurgeChannelResponse?> PurgeAsync(string channel, CancellationToken cancellationToken)
     {
         // 1. List; this process puts back none of the channel's init segments from now on.
         initCopies.ForgetChannel(channel);
         var listed = await ListAsync(channel, cancellationToken);
+        if (!listed.AnyKey)
+        {
+            return null;
+        }
 
         // 2. Abort
         var db = redis.GetDatabase();
@@ -66,21 +71,23 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
         return new PurgeChannelResponse { ObjectsRemoved = removed, UploadsAborted = aborted };
     }
 
-    private async Task<(IReadOnlyList<ObjectPath> Paths, IReadOnlyList<(ObjectPath Path, string Version)> Versions)> ListAsync(
+    private async Task<(bool AnyKey, IReadOnlyList<ObjectPath> Paths, IReadOnlyList<(ObjectPath Path, string Version)> Versions)> ListAsync(
         string channel, CancellationToken cancellationToken)
     {
-        // Every key of a channel starts with "{prefix}:{channel}:"; what follows is "<name>:current",
+        // Every key of a channel starts with "{prefix}:{channel}:" ("{/}" for the root); what follows is "<name>:current",
         // "<name>:versions", "<name>:<version>:meta|chunks", or a channel key ("@channel", "@activity").
-        var start = $"{keys.Prefix}:{{{channel}}}:";
+        var start = keys.ChannelKeysStart(channel);
         var pattern = Glob(start) + "*";
         var paths = new HashSet<ObjectPath>();
         var versions = new HashSet<(ObjectPath, string)>();
+        var anyKey = false;
         foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
         {
             await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
             {
+                anyKey = true;
                 var parts = ((string)key!)[start.Length..].Split(':');
-                if (parts[0].StartsWith('@') || !ObjectPath.TryParse($"/{channel}/{parts[0]}", out var path, out _))
+                if (parts[0].StartsWith('@') || !ObjectPath.TryParse(channel.Length == 0 ? $"/{parts[0]}" : $"/{channel}/{parts[0]}", out var path, out _))
                 {
                     continue;
                 }
@@ -93,7 +100,7 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
             }
         }
 
-        return ([.. paths], [.. versions]);
+        return (anyKey, [.. paths], [.. versions]);
     }
 
     /// <summary>Escapes the glob characters of a SCAN pattern (a key prefix may contain them; object paths cannot).</summary>

@@ -27,9 +27,9 @@ internal sealed class ChannelCatalogService(
 
     public override async Task<Channel> GetChannel(GetChannelRequest request, ServerCallContext context)
     {
-        var name = ChannelNames.Require(request.Name);
-        return await StorageCall(() => catalog.GetAsync(name, context.CancellationToken), nameof(GetChannel))
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no channel '{name}' is on the origin"));
+        var directory = ChannelNames.Require(request.Name);
+        return await StorageCall(() => catalog.GetAsync(directory, context.CancellationToken), nameof(GetChannel))
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no channel '{ChannelName.Of(directory)}' is on the origin"));
     }
 
     /// <remarks>
@@ -45,7 +45,8 @@ internal sealed class ChannelCatalogService(
         string? only = null;
         if (!string.IsNullOrEmpty(request.Channel))
         {
-            only = ChannelNames.Require(request.Channel);
+            // Events name channels as operators do (the root is "/").
+            only = ChannelName.Of(ChannelNames.Require(request.Channel));
         }
 
         var cancellation = context.CancellationToken;

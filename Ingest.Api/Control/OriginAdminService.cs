@@ -21,7 +21,9 @@ internal sealed class OriginAdminService(
         var name = ChannelNames.Require(request.Name);
         try
         {
-            var response = await purge.PurgeAsync(name, context.CancellationToken);
+            // Nothing stored under the name: say so, as GetChannel does, rather than report a purge of nothing.
+            var response = await purge.PurgeAsync(name, context.CancellationToken)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"no channel '{ChannelName.Of(name)}' is on the origin"));
             ControlLog.Purged(logger, name, response.ObjectsRemoved, response.UploadsAborted);
             return response;
         }
@@ -39,7 +41,7 @@ internal sealed class OriginAdminService(
             var channels = await catalog.ListAsync(context.CancellationToken);
             var live = channels.Where(c => c.State == ChannelState.Live).ToList();
             var db = redis.GetDatabase();
-            var open = await Task.WhenAll(live.Select(c => db.HashGetAsync(keys.Channel(c.Name), ChannelFields.OpenUploads)));
+            var open = await Task.WhenAll(live.Select(c => db.HashGetAsync(keys.Channel(ChannelName.Directory(c.Name)), ChannelFields.OpenUploads)));
             var stats = new OriginStats
             {
                 LiveChannels = live.Count,

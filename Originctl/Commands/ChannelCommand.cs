@@ -10,7 +10,7 @@ internal static class ChannelCommand
 {
     public static Command Create(ControlOptions options)
     {
-        var name = new Argument<string>("name") { Description = "The channel: its directory (live/demo) or its manifest's path" };
+        var name = new Argument<string>("name") { Description = "The channel: its directory (live/demo) or its manifest's path; / for the root" };
         var command = new Command("channel", "Show one channel and its tracks") { name };
         command.SetAction((parse, cancellationToken) =>
         {

@@ -9,14 +9,14 @@ internal static class PurgeCommand
 {
     public static Command Create(ControlOptions options)
     {
-        var name = new Argument<string>("name") { Description = "The channel to remove: its directory (live/demo)" };
+        var name = new Argument<string>("name") { Description = "The channel to remove: its directory (live/demo), or / for the root" };
         var command = new Command("purge", "Remove every object of a channel; uploads in progress and their viewers are aborted") { name };
         command.SetAction((parse, cancellationToken) =>
         {
             var channelName = ChannelNames.Normalize(parse.GetValue(name)!);
             if (channelName.Length == 0)
             {
-                parse.InvocationConfiguration.Error.WriteLine("originctl: name a channel to purge, e.g. live/demo.");
+                parse.InvocationConfiguration.Error.WriteLine("originctl: name a channel to purge, e.g. live/demo (/ for the root channel).");
                 return Task.FromResult(ExitCodes.Usage);
             }
 

@@ -65,11 +65,14 @@ public sealed class ChannelCatalogReader
         return [.. channels.OfType<Channel>()];
     }
 
-    /// <summary>One channel, or null when Ingest keeps nothing of it (never seen, purged, or expired).</summary>
-    public async Task<Channel?> GetAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// The channel stored under <paramref name="directory"/> (empty for the root, see <see cref="ChannelName"/>), or
+    /// null when Ingest keeps nothing of it (never seen, purged, or expired).
+    /// </summary>
+    public async Task<Channel?> GetAsync(string directory, CancellationToken cancellationToken)
     {
         var viewers = Viewers(await _reports.ReadAsync(cancellationToken).ConfigureAwait(false));
-        return await ReadAsync(name, viewers, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(directory, viewers, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -78,13 +81,13 @@ public sealed class ChannelCatalogReader
     /// </summary>
     public bool IsSilent(DateTimeOffset lastActivityAt) => _time.GetUtcNow() - lastActivityAt > _options.EndedAfter;
 
-    private async Task<Channel?> ReadAsync(string name, IReadOnlyDictionary<string, int> viewers, CancellationToken cancellationToken)
+    private async Task<Channel?> ReadAsync(string directory, IReadOnlyDictionary<string, int> viewers, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var db = _redis.GetDatabase();
         // Both reads in one round trip.
-        var hashRead = db.HashGetAllAsync(_keys.Channel(name));
-        var activityRead = db.StreamRangeAsync(_keys.ChannelActivity(name), "-", "+", ActivityRead, Order.Descending);
+        var hashRead = db.HashGetAllAsync(_keys.Channel(directory));
+        var activityRead = db.StreamRangeAsync(_keys.ChannelActivity(directory), "-", "+", ActivityRead, Order.Descending);
         var hash = await hashRead.ConfigureAwait(false);
         var activity = await activityRead.ConfigureAwait(false);
         if (hash.Length == 0)
@@ -92,7 +95,7 @@ public sealed class ChannelCatalogReader
             return null;
         }
 
-        var channel = new Channel { Name = name };
+        var channel = new Channel { Name = ChannelName.Of(directory) };
         long startedAt = 0, lastActivityAt = 0;
         var ended = false;
         var latestByTrack = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -120,7 +123,8 @@ public sealed class ChannelCatalogReader
         channel.State = ended || IsSilent(lastActivity) ? ChannelState.Ended : ChannelState.Live;
         channel.StartedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(startedAt));
         channel.LastActivityAt = Timestamp.FromDateTimeOffset(lastActivity);
-        channel.Viewers = viewers.GetValueOrDefault(name);
+        // Reports name channels as every proto message does.
+        channel.Viewers = viewers.GetValueOrDefault(channel.Name);
         channel.IngestBitrateBps = channel.State == ChannelState.Live
             ? Bitrate(activity, DateTimeOffset.FromUnixTimeMilliseconds(startedAt))
             : 0;

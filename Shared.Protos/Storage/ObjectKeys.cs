@@ -53,6 +53,9 @@ public sealed class ObjectKeys(string prefix)
 
     public RedisKey DeliveryReport(string instanceId) => $"{Prefix}:{{@delivery}}:instance:{instanceId}";
 
+    /// <summary>What every key of <paramref name="channel"/> starts with (the root's hash tag is <c>{/}</c>).</summary>
+    public string ChannelKeysStart(string channel) => $"{ChannelBase(channel)}:";
+
     /// <summary>A pattern matching every key of every object, for tests and tooling (SCAN).</summary>
     public string AllKeysPattern => $"{Prefix}:{{*";
 

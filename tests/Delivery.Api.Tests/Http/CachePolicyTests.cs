@@ -35,6 +35,52 @@ public sealed class CachePolicyTests(OriginFixture fixture) : IClassFixture<Orig
         Assert.InRange(cacheControl.MaxAge!.Value, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(120));
     }
 
+    [Theory]
+    [InlineData("init-stream0.m4s")]
+    [InlineData("video.init")]
+    [InlineData("audio.header")]
+    public async Task InitSegment_WhoseNameEveryEncoderRunReuses_IsRevalidated_NeverImmutable(string name)
+    {
+        var path = await UploadAsync(name, TestPaths.Payload(1000, 1));
+        using var first = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        var cacheControl = first.Headers.CacheControl!;
+        Assert.DoesNotContain(cacheControl.Extensions, e => e.Name == "immutable");
+        Assert.True(cacheControl.NoCache);
+        Assert.Null(cacheControl.MaxAge);
+        Assert.NotNull(first.Headers.ETag);
+
+        // The encoder restarts with other settings and uploads the same name again: a cache revalidating its copy gets the new one.
+        var restarted = TestPaths.Payload(1200, 2);
+        (await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent(restarted), Cancellation)).Dispose();
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, path);
+        revalidate.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var second = await _origin.Delivery.SendAsync(revalidate, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(restarted, await second.Content.ReadAsByteArrayAsync(Cancellation));
+
+        // Unchanged since: 304, no body.
+        using var again = new HttpRequestMessage(HttpMethod.Get, path);
+        again.Headers.IfNoneMatch.Add(second.Headers.ETag!);
+        using var notModified = await _origin.Delivery.SendAsync(again, Cancellation);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Manifest_HasAnETag_AndAnswersItsRevalidationWith304()
+    {
+        var path = await UploadAsync("out.mpd", "<MPD></MPD>"u8.ToArray());
+        using var first = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, path);
+        revalidate.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var notModified = await _origin.Delivery.SendAsync(revalidate, Cancellation);
+
+        Assert.DoesNotContain(first.Headers.CacheControl!.Extensions, e => e.Name == "immutable");
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
     [Fact]
     public async Task InProgressSegment_IsNoCache()
     {

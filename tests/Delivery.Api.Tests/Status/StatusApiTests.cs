@@ -77,6 +77,35 @@ public sealed class StatusApiTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Events_NameTheRootChannel_Slash_WithItsViewers()
+    {
+        // The seed's own command pushes to http://host:5000/out.mpd: the channel at the root.
+        await using var origin = await OriginHost.StartAsync(redis, FastTicks);
+        await PutAsync(origin, "/out.mpd", LiveManifest.Bytes);
+        await using var upload = PacedUpload.Start(origin.Ingest, "/chunk-stream0-00001.m4s");
+        await upload.SendAsync(TestPaths.Payload(2000, 1), Cancellation);
+        await using var viewer = await StreamingViewer.OpenAsync(origin.Delivery, "/chunk-stream0-00001.m4s", Cancellation);
+        await using var events = await ServerSentEvents.OpenAsync(origin.Delivery, "/status/events", Cancellation);
+
+        JsonElement root = default;
+        for (var piece = 2; piece < 200 && root.ValueKind == JsonValueKind.Undefined; piece++)
+        {
+            await upload.SendAsync(TestPaths.Payload(2000, piece), Cancellation);
+            var channels = JsonDocument.Parse((await events.NextAsync(Cancellation)).Data).RootElement.GetProperty("channels");
+            var only = Assert.Single(channels.EnumerateArray());
+            if (only.GetProperty("viewers").GetInt32() >= 1)
+            {
+                root = only.Clone();
+            }
+        }
+
+        Assert.Equal("/", root.GetProperty("name").GetString());
+        Assert.Equal("out.mpd", root.GetProperty("manifest").GetString());
+        (await upload.CompleteAsync(Cancellation)).Dispose();
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+    }
+
+    [Fact]
     public async Task Events_TwoPages_ReceiveTheSameSnapshotBytes()
     {
         await using var origin = await OriginHost.StartAsync(redis, FastTicks);

@@ -63,6 +63,17 @@ public sealed class LiveOriginTests(LiveOriginFixture fixture) : IClassFixture<L
     }
 
     [Fact]
+    public async Task Purge_OfAChannelThatDoesNotExist_SaysSo_AndExitsNotFound_AsChannelDoes()
+    {
+        var run = await RunAsync(["purge", "nope/x", .. fixture.Connect]);
+
+        Assert.Equal(ExitCodes.NotFound, run.ExitCode);
+        Assert.Equal("originctl: no channel named 'nope/x' on the origin.", run.Error.TrimEnd());
+        Assert.Empty(run.Output);
+        Assert.Equal(run.ExitCode, (await RunAsync(["channel", "nope/x", .. fixture.Connect])).ExitCode);
+    }
+
+    [Fact]
     public async Task Commands_WithoutTheToken_ExitUnauthenticated()
     {
         var run = await RunAsync(["channels", "--control", fixture.Origin.ControlUri.AbsoluteUri]);

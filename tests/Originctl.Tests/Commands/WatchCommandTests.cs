@@ -35,6 +35,10 @@ public sealed class WatchCommandTests
     [InlineData("live/demo", "live/demo")]
     [InlineData("/live/demo/", "live/demo")]
     [InlineData("live/demo/out.mpd", "live/demo")]
+    [InlineData("/", "/")]
+    [InlineData("out.mpd", "/")]
+    [InlineData("/out.mpd", "/")]
+    [InlineData("", "")]
     public void ChannelNames_AcceptTheDirectoryOrTheManifest(string given, string expected) =>
         Assert.Equal(expected, ChannelNames.Normalize(given));
 }
