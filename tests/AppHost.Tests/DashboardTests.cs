@@ -22,7 +22,7 @@ public sealed class DashboardTests(DemoRunFixture fixture) : IClassFixture<DemoR
     [Fact]
     public async Task Demo_ChannelPlaysInFfmpegAsADashClient()
     {
-        await WaitForAsync(async ct => (await Http.GetAsync(new Uri(Run.DeliveryUrl, "/live/demo/chunk-stream0-00003.m4s"), ct)).IsSuccessStatusCode, "segment 3 of the demo");
+        await fixture.LatestCompleteSegmentAsync(atLeast: 3, Cancellation).WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
 
         await using var player = FfmpegProcess.Start(["-hide_banner", "-nostdin", "-i", new Uri(Run.DeliveryUrl, DemoManifest).AbsoluteUri, "-t", "4", "-f", "null", "-"]);
         var exit = await player.WaitForExitAsync(TimeSpan.FromSeconds(60), Cancellation);
@@ -35,12 +35,15 @@ public sealed class DashboardTests(DemoRunFixture fixture) : IClassFixture<DemoR
     public async Task Dashboard_ShowsTheUploadSpanOfASegment_LinkedFromTheDeliverySpanThatServedIt()
     {
         // A viewer of one segment of the demo, served by Delivery while (or after) Ingest received it.
-        var segment = "/live/demo/chunk-stream0-00004.m4s";
-        await WaitForAsync(async ct => (await Http.GetAsync(new Uri(Run.DeliveryUrl, segment), ct)).StatusCode == HttpStatusCode.OK, "segment 4 of the demo");
+        var segment = await fixture.LatestCompleteSegmentAsync(atLeast: 2, Cancellation).WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
+        using (var served = await Http.GetAsync(new Uri(Run.DeliveryUrl, segment), Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
 
         // Telemetry reaches the dashboard in batches: look until both spans are there.
         (string TraceId, string SpanId) upload = default;
-        await WaitForAsync(
+        await Eventually.HoldsAsync(
             async ct =>
             {
                 var served = await SpansAsync("delivery", ct);
@@ -106,30 +109,4 @@ public sealed class DashboardTests(DemoRunFixture fixture) : IClassFixture<DemoR
             ? attributes.EnumerateArray().Where(a => a.GetProperty("key").GetString() == key)
                 .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()).FirstOrDefault()
             : null;
-
-    private static async Task WaitForAsync(Func<CancellationToken, Task<bool>> condition, string what)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            try
-            {
-                if (await condition(deadline.Token))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not there yet.
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !Cancellation.IsCancellationRequested)
-            {
-                Assert.Fail($"no {what} within 60 s");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), deadline.Token);
-        }
-    }
 }

@@ -16,7 +16,7 @@ public sealed class LifecycleTests
     {
         await using var run = AppHostRun.Start("--demo");
         await run.WaitForOutputAsync(StartupBanner.ReadyLine, AppHostRun.StartTimeout, Cancellation);
-        await WaitForAsync(async ct => (await Http.GetAsync(new Uri(run.DeliveryUrl, "/live/demo/out.mpd"), ct)).IsSuccessStatusCode, "the demo's manifest");
+        await Eventually.HoldsAsync(async ct => (await Http.GetAsync(new Uri(run.DeliveryUrl, "/live/demo/out.mpd"), ct)).IsSuccessStatusCode, "the demo's manifest");
 
         var demo = Assert.Single(run.Processes(), p => p.CommandLine.StartsWith("/usr/bin/ffmpeg ", StringComparison.Ordinal) || p.CommandLine.StartsWith("ffmpeg ", StringComparison.Ordinal));
         using (var ffmpeg = Process.GetProcessById(demo.Pid))
@@ -39,7 +39,7 @@ public sealed class LifecycleTests
         var (user, password) = run.PrintedCredential();
         var publish = new UriBuilder(run.IngestUrl) { UserName = user, Password = password }.Uri;
         await using var encoder = FfmpegEncoder.Start(publish, TestPaths.Channel(), new Uri(run.DeliveryUrl, "/time"));
-        await WaitForAsync(async ct => (await Http.GetAsync(new Uri(run.DeliveryUrl, encoder.SegmentPath(0, 2)), ct)).IsSuccessStatusCode, "the new channel's segment 2");
+        await Eventually.HoldsAsync(async ct => (await Http.GetAsync(new Uri(run.DeliveryUrl, encoder.SegmentPath(0, 2)), ct)).IsSuccessStatusCode, "the new channel's segment 2");
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class LifecycleTests
     {
         await using var run = AppHostRun.Start("--demo");
         await run.WaitForOutputAsync(StartupBanner.ReadyLine, AppHostRun.StartTimeout, Cancellation);
-        await WaitForAsync(async ct => (await Http.GetAsync(new Uri(run.DeliveryUrl, "/live/demo/out.mpd"), ct)).IsSuccessStatusCode, "the demo's manifest");
+        await Eventually.HoldsAsync(async ct => (await Http.GetAsync(new Uri(run.DeliveryUrl, "/live/demo/out.mpd"), ct)).IsSuccessStatusCode, "the demo's manifest");
         var running = run.Processes();
         string[] expected = ["dcp", "Aspire.Dashboard", "redis-server", "Ingest.Api", "Delivery.Api", "ffmpeg"];
         Assert.All(expected, name => Assert.Contains(running, p => p.CommandLine.Contains(name, StringComparison.Ordinal)));
@@ -64,31 +64,5 @@ public sealed class LifecycleTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{running.Count} processes, all gone {stopwatch.Elapsed.TotalSeconds:0.0} s after SIGTERM");
         Assert.Empty(running.Where(p => p.IsRunning).Select(p => p.CommandLine));
         Assert.Empty(run.Processes().Select(p => p.CommandLine));
-    }
-
-    private static async Task WaitForAsync(Func<CancellationToken, Task<bool>> condition, string what)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            try
-            {
-                if (await condition(deadline.Token))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not there yet.
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !Cancellation.IsCancellationRequested)
-            {
-                Assert.Fail($"no {what} within 60 s");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), deadline.Token);
-        }
     }
 }

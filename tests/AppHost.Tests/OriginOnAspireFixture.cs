@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -24,6 +25,9 @@ public sealed class OriginOnAspireFixture : IAsyncLifetime
     private readonly CancellationTokenSource _stopWatching = new();
     private DistributedApplication? _app;
     private Task _watching = Task.CompletedTask;
+
+    /// <summary>Since the encoder started: which segments exist follows from it (2 s each, the oldest deleted by ffmpeg's window).</summary>
+    private readonly Stopwatch _encoding = new();
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("not started");
 
@@ -63,7 +67,15 @@ public sealed class OriginOnAspireFixture : IAsyncLifetime
         Delivery = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = DeliveryUrl, Timeout = TimeSpan.FromSeconds(30) };
         var publish = new UriBuilder(IngestUrl) { UserName = "encoder", Password = IngestPassword }.Uri;
         Encoder = FfmpegEncoder.Start(publish, TestPaths.Channel("aspire"), new Uri(DeliveryUrl, "/time"));
+        _encoding.Start();
     }
+
+    /// <summary>
+    /// The newest media segment of the first video stream that is complete (served with a Content-Length), once there is
+    /// one at least <paramref name="atLeast"/>: ffmpeg's window deletes old segments, so a test takes a recent one.
+    /// </summary>
+    public Task<long> LatestCompleteSegmentAsync(long atLeast, CancellationToken cancellationToken) =>
+        LiveSegments.LatestCompleteAsync(Delivery, number => Encoder.SegmentPath(0, number), () => _encoding.Elapsed, atLeast, cancellationToken);
 
     /// <summary>The latest snapshot of every instance of <paramref name="resourceName"/> (one per replica).</summary>
     public IReadOnlyList<CustomResourceSnapshot> Instances(string resourceName) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using CmafOrigin.TestSupport;
@@ -59,9 +58,9 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
     public async Task FfmpegAsPlayer_DecodesFourSecondsOfTheChannel()
     {
         var manifest = new Uri(fixture.DeliveryUrl, fixture.Encoder.ManifestPath);
-        await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(manifest, ct)).StatusCode == HttpStatusCode.OK, "the manifest");
-        // Segments 1 and 2 complete: enough for a player that starts a few segments behind the live edge.
-        await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(new Uri(fixture.Encoder.SegmentPath(0, 3), UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, "segment 3");
+        await Eventually.HoldsAsync(async ct => (await fixture.Delivery.GetAsync(manifest, ct)).StatusCode == HttpStatusCode.OK, "the manifest");
+        // Three segments complete: enough for a player that starts a few segments behind the live edge.
+        await fixture.LatestCompleteSegmentAsync(atLeast: 3, Cancellation).WaitAsync(TimeSpan.FromSeconds(45), Cancellation);
 
         await using var player = FfmpegProcess.Start(["-hide_banner", "-nostdin", "-i", manifest.AbsoluteUri, "-t", "4", "-f", "null", "-"]);
         var exit = await player.WaitForExitAsync(TimeSpan.FromSeconds(60), Cancellation);
@@ -74,8 +73,8 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
     [Fact]
     public async Task DeliveryReplicas_EachReportsOnStatus_AndEachServesAPlayerTheSameBytes()
     {
-        var segment = new Uri(fixture.Encoder.SegmentPath(0, 2), UriKind.Relative);
-        await WaitForAsync(async ct => (await fixture.Delivery.GetAsync(segment, ct)).Content.Headers.ContentLength > 0, "segment 2 complete");
+        var number = await fixture.LatestCompleteSegmentAsync(atLeast: 2, Cancellation).WaitAsync(TimeSpan.FromSeconds(45), Cancellation);
+        var segment = new Uri(fixture.Encoder.SegmentPath(0, number), UriKind.Relative);
         var before = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, Cancellation);
 
         // A player whose requests land on any replica: a new connection per request, spread by Aspire's proxy.
@@ -89,7 +88,7 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
         }
 
         // Every replica served some of those requests: each one's own report on /status counts them.
-        await WaitForAsync(
+        await Eventually.HoldsAsync(
             async ct =>
             {
                 var after = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, ct);
@@ -136,33 +135,6 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
 
             await viewer.DisposeAsync();
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-        }
-    }
-
-    private static async Task WaitForAsync(Func<CancellationToken, Task<bool>> condition, string what)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(45));
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if (await condition(deadline.Token))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not there yet.
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !Cancellation.IsCancellationRequested)
-            {
-                Assert.Fail($"no {what} within {stopwatch.Elapsed.TotalSeconds:0} s");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
         }
     }
 }
