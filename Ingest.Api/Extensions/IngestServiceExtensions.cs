@@ -24,6 +24,7 @@ internal static class IngestServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton<ManifestIndex>();
+        builder.Services.AddSingleton<EncoderSwitchWatch>();
         builder.Services.AddSingleton<ChannelTemplates>();
         builder.Services.AddSingleton<ObjectStore>();
         builder.Services.AddSingleton<IngestMetrics>();

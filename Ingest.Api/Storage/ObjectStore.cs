@@ -166,6 +166,7 @@ internal sealed class ObjectStore(
              upload.IsInitSegment ? "1" : string.Empty, path.Name, MaxInitSegments,
              .. initArguments]);
         upload.ManifestBody = null;
+        upload.Document = document;
         if (completed == 1 && upload.IsManifest)
         {
             await manifests.RecordAsync(path, now);

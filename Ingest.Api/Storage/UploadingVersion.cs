@@ -45,6 +45,9 @@ internal sealed class UploadingVersion(
     /// <summary>An MPD's body as it arrives, to read when it completes; null for every other object (or an MPD too big to read).</summary>
     internal ArrayBufferWriter<byte>? ManifestBody { get; set; }
 
+    /// <summary>The MPD read when the upload completed; null for every other object, or bytes that are not an MPD.</summary>
+    internal ManifestDocument? Document { get; set; }
+
     /// <summary>An init segment's body as it arrives, kept to put back if Redis loses it; null for every other object (or one too big).</summary>
     internal ArrayBufferWriter<byte>? InitBody { get; set; }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Ingest.Channels;
 using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Telemetry;
@@ -18,6 +19,7 @@ internal sealed class UploadReceiver(
     UploadSlots slots,
     PendingAborts pendingAborts,
     InitSegmentHealer healer,
+    EncoderSwitchWatch encoders,
     IngestMetrics metrics,
     IOptions<IngestOptions> options,
     TimeProvider time,
@@ -130,6 +132,11 @@ internal sealed class UploadReceiver(
         {
             healer.UploadCompleted(upload, contentType, time.GetUtcNow());
             UploadLog.Completed(logger, path.Value, upload.Version, upload.Size, upload.Chunks);
+            if (upload.IsManifest)
+            {
+                await NoticeEncoderSwitchAsync(context, upload);
+            }
+
             return upload.Replaces ? TypedResults.NoContent() : TypedResults.Created();
         }
 
@@ -221,6 +228,23 @@ internal sealed class UploadReceiver(
             {
                 reader.AdvanceTo(buffer.End);
             }
+        }
+    }
+
+    /// <summary>Compares the manifest's run with the channel's last one; stored already, so a Redis failure here only costs the notice.</summary>
+    private async Task NoticeEncoderSwitchAsync(HttpContext context, UploadingVersion upload)
+    {
+        try
+        {
+            await encoders.ManifestCompletedAsync(upload.Path, upload.Document, EncoderSource.Of(context));
+        }
+        catch (Exception ex) when (ex.IsStorageFailure())
+        {
+            UploadLog.StorageFailed(logger, ex, upload.Path.Value);
+        }
+        finally
+        {
+            upload.Document = null;
         }
     }
 

@@ -17,15 +17,22 @@ public sealed class ManifestDocument
         MaxCharactersInDocument = 4 * 1024 * 1024,
     };
 
-    private ManifestDocument(bool isStatic, IReadOnlyList<Track> tracks, IReadOnlyList<SegmentTemplate> templates)
+    private ManifestDocument(bool isStatic, string? availabilityStartTime, IReadOnlyList<Track> tracks, IReadOnlyList<SegmentTemplate> templates)
     {
         IsStatic = isStatic;
+        AvailabilityStartTime = availabilityStartTime;
         Tracks = tracks;
         Templates = templates;
     }
 
     /// <summary><c>type="static"</c>: the encoder finished (ffmpeg writes a static MPD when it stops).</summary>
     public bool IsStatic { get; }
+
+    /// <summary>
+    /// <c>MPD@availabilityStartTime</c> as written: fixed for one run of an encoder, new when it restarts, so two encoders
+    /// on one channel show as manifests whose start time flips.
+    /// </summary>
+    public string? AvailabilityStartTime { get; }
 
     /// <summary>One per Representation of the last Period, in document order, without segment numbers.</summary>
     public IReadOnlyList<Track> Tracks { get; }
@@ -96,7 +103,7 @@ public sealed class ManifestDocument
             }
         }
 
-        return new ManifestDocument(isStatic, tracks, templates);
+        return new ManifestDocument(isStatic, (string?)root.Attribute("availabilityStartTime"), tracks, templates);
     }
 
     private static IEnumerable<XElement> Children(XElement? parent, string localName) =>

@@ -51,6 +51,12 @@ public sealed class ObjectKeys(string prefix)
 
     public RedisKey ChannelActivity(string channel) => $"{ChannelBase(channel)}:@activity";
 
+    /// <summary>The run publishing the channel: its manifest's start time, where it came from and when (a string).</summary>
+    public RedisKey ChannelEncoder(string channel) => $"{ChannelBase(channel)}:@encoder";
+
+    /// <summary>Set while a warning about the channel's encoders was logged lately: one warning a minute, whatever the Ingests.</summary>
+    public RedisKey ChannelEncoderWarned(string channel) => $"{ChannelBase(channel)}:@encoder-warned";
+
     public RedisKey DeliveryReport(string instanceId) => $"{Prefix}:{{@delivery}}:instance:{instanceId}";
 
     /// <summary>What every key of <paramref name="channel"/> starts with (the root's hash tag is <c>{/}</c>).</summary>
