@@ -113,7 +113,18 @@ internal sealed class HlsResponder(HlsChannels channels, ObjectResponder objects
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.RequestAborted);
         try
         {
-            // A playlist with no part yet is of no use to a player: the first request waits for one.
+            // A playlist with no part yet is of no use to a player: the first request waits for one, and for every
+            // rendition's window before the live edge to be read (the rendition reports and timing come from them all).
+            foreach (var rendition in channel.Followers)
+            {
+                var read = rendition.Snapshot();
+                while (read.Failure is null && !read.Ready)
+                {
+                    await read.Changed.WaitAsync(waiting.Token);
+                    read = rendition.Snapshot();
+                }
+            }
+
             var snapshot = follower.Snapshot();
             while (snapshot.Failure is null && snapshot.NextPartTime is null)
             {

@@ -31,6 +31,7 @@ internal sealed class RenditionFollower : IAsyncDisposable
     private List<HlsSegment> _segments = [];
     private TaskCompletionSource _changed = NewSignal();
     private string? _failure;
+    private bool _ready;
     private Task _run = Task.CompletedTask;
 
     public RenditionFollower(HlsChannelContext context, ObjectPath manifest, HlsRendition rendition, CmafTrack track)
@@ -50,7 +51,7 @@ internal sealed class RenditionFollower : IAsyncDisposable
     {
         lock (_gate)
         {
-            return new RenditionSnapshot(Rendition, Track, _segments, _changed.Task, _failure);
+            return new RenditionSnapshot(Rendition, Track, _segments, _changed.Task, _failure, _ready);
         }
     }
 
@@ -77,7 +78,8 @@ internal sealed class RenditionFollower : IAsyncDisposable
                 }
             }
 
-            // 2. Follow
+            // 2. Follow; playlists are answered from now on, when the window before the live edge is read.
+            Publish(null);
             while (!cancellation.IsCancellationRequested && _failure is null)
             {
                 number = await FollowAsync(number, cancellation);
@@ -231,11 +233,21 @@ internal sealed class RenditionFollower : IAsyncDisposable
         Fail($"segment {segment} of rendition {Rendition.Id} is not CMAF: {reason}");
     }
 
-    private void Publish(HlsSegment segment)
+    /// <summary>Publishes a new or grown segment; null marks the rendition ready (its window before the live edge is read).</summary>
+    private void Publish(HlsSegment? segment)
     {
         TaskCompletionSource changed;
         lock (_gate)
         {
+            if (segment is null)
+            {
+                _ready = true;
+                changed = _changed;
+                _changed = NewSignal();
+                changed.TrySetResult();
+                return;
+            }
+
             var segments = new List<HlsSegment>(_segments.Count + 1);
             segments.AddRange(_segments.Where(s => s.Number != segment.Number));
             segments.Add(segment);

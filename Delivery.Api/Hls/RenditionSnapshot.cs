@@ -2,9 +2,11 @@ namespace CmafOrigin.Delivery.Hls;
 
 /// <summary>A rendition's segments at one instant, oldest first, and a task that completes at its next change.</summary>
 /// <param name="Failure">Why this rendition has no HLS (malformed media), or null.</param>
-internal sealed record RenditionSnapshot(HlsRendition Rendition, CmafTrack Track, IReadOnlyList<HlsSegment> Segments, Task Changed, string? Failure)
+/// <param name="Ready">The segments before the live edge are read: what is listed no longer depends on when this process began.</param>
+internal sealed record RenditionSnapshot(HlsRendition Rendition, CmafTrack Track, IReadOnlyList<HlsSegment> Segments, Task Changed, string? Failure, bool Ready)
 {
-    public HlsSegment? Last => Segments.Count > 0 ? Segments[^1] : null;
+    /// <summary>The newest segment the playlist lists: one with a part at least.</summary>
+    public HlsSegment? Last => Segments.LastOrDefault(segment => segment.Parts.Count > 0);
 
     /// <summary>Whether the playlist holds part <paramref name="part"/> of segment <paramref name="msn"/> (or, without a part, the whole segment), or anything later.</summary>
     public bool Holds(long msn, int? part)
