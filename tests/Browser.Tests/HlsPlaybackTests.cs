@@ -34,10 +34,14 @@ public sealed class HlsPlaybackTests(RedisServer redis, Chromium chromium)
         var playlists = during.Count(r => r.Url.AbsolutePath.EndsWith(".m3u8", StringComparison.Ordinal));
         var parts = during.Count(r => r.Url.AbsolutePath.Contains("-llhls-", StringComparison.Ordinal) && r.Url.AbsolutePath.EndsWith(".m4s", StringComparison.Ordinal));
         var segments = during.Count(r => r.Url.AbsolutePath.Contains("/chunk-stream", StringComparison.Ordinal));
-        Output?.WriteLine(report.Summary(WarmUp));
-        Output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"requests per second per viewer: playlists {playlists / seconds:0.00}, parts {parts / seconds:0.00}, whole segments {segments / seconds:0.00} ({during.Count} responses in {seconds:0.0} s)"));
+        var figures = report.Summary(WarmUp) + "\n" + string.Create(CultureInfo.InvariantCulture,
+            $"requests per second per viewer: playlists {playlists / seconds:0.00}, parts {parts / seconds:0.00}, whole segments {segments / seconds:0.00} ({during.Count} responses in {seconds:0.0} s)");
+        Output?.WriteLine(figures);
         Output?.WriteLine(report.Timeline());
+        // The measured figures, kept with the test's artifacts (the README quotes them).
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts", "browser");
+        Directory.CreateDirectory(artifacts);
+        await File.WriteAllTextAsync(Path.Combine(artifacts, "hls-playback.txt"), figures + "\n" + report.Timeline(), Cancellation);
 
         var failed = playback.Responses.Where(r => r.Status >= 400).Select(r => $"{r.Status} {r.Url}").ToList();
         Assert.True(failed.Count == 0, $"responses failed:\n{string.Join('\n', failed)}");
