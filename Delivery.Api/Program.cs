@@ -1,5 +1,6 @@
 using CmafOrigin.Delivery.Apis;
 using CmafOrigin.Delivery.Extensions;
+using CmafOrigin.Delivery.Hls;
 using CmafOrigin.Delivery.Http;
 using CmafOrigin.ServiceDefaults;
 using CmafOrigin.ServiceDefaults.Http;
@@ -16,6 +17,7 @@ public sealed class Program
         builder.AddServiceDefaults();
         builder.AddDeliveryServices();
         builder.AddSignedPlayback();
+        builder.AddLowLatencyHls();
 
         var app = builder.Build();
 

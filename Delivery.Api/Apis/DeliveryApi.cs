@@ -1,3 +1,4 @@
+using CmafOrigin.Delivery.Hls;
 using CmafOrigin.Delivery.Playback;
 using CmafOrigin.Delivery.Viewers;
 
@@ -15,6 +16,9 @@ internal static class DeliveryApi
         return app;
     }
 
-    private static Task RespondAsync(HttpContext context, ObjectResponder responder) =>
-        responder.RespondAsync(context);
+    // LL-HLS names (and any .m3u8) go through the HLS responder, which hands back what is not its own.
+    private static Task RespondAsync(HttpContext context, ObjectResponder responder, HlsResponder hls) =>
+        context.Request.Path.Value?.Contains(".m3u8", StringComparison.Ordinal) == true || context.Request.Path.Value?.Contains("-llhls-", StringComparison.Ordinal) == true
+            ? hls.RespondAsync(context)
+            : responder.RespondAsync(context);
 }

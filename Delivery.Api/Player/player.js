@@ -100,7 +100,8 @@
   }
 
   function play(src) {
-    const { MediaPlayer } = window.dashjs;
+    // An HLS playlist plays with hls.js (hls-player.js wraps it in the calls made here), anything else with dash.js.
+    const { MediaPlayer } = /\.m3u8(?:[?#]|$)/i.test(src) ? window.originHls : window.dashjs;
     const events = MediaPlayer.events;
     const player = MediaPlayer().create();
     originPlayer.player = player;

@@ -1,0 +1,30 @@
+using CmafOrigin.Delivery.Feeds;
+using CmafOrigin.Delivery.Storage;
+using StackExchange.Redis;
+
+namespace CmafOrigin.Delivery.Hls;
+
+/// <summary>What every LL-HLS channel of this process reads from: Delivery's own reader, cache, feeds and start signals.</summary>
+internal sealed class HlsChannelContext(
+    IConnectionMultiplexer redis,
+    ObjectReader reader,
+    CompletedObjectCache completed,
+    LiveFeedHub hub,
+    UploadStartSignals startSignals,
+    TimeProvider time,
+    ILogger<HlsChannelContext> logger)
+{
+    public IConnectionMultiplexer Redis => redis;
+
+    public ObjectReader Reader => reader;
+
+    public CompletedObjectCache Completed => completed;
+
+    public LiveFeedHub Hub => hub;
+
+    public UploadStartSignals StartSignals => startSignals;
+
+    public TimeProvider Time => time;
+
+    public ILogger Logger => logger;
+}
