@@ -57,6 +57,7 @@ internal sealed class StartupBanner(
         {
             text.AppendLine($"The demo encoder (ffmpeg) pushes to {ingest}{EncoderCommand.DemoManifestPath}")
                 .AppendLine($"  DASH  {delivery}{EncoderCommand.DemoManifestPath}")
+                .AppendLine($"  HLS   {delivery}{Path.ChangeExtension(EncoderCommand.DemoManifestPath, ".m3u8")}    (low-latency HLS made from the same push)")
                 .AppendLine();
         }
 
@@ -68,6 +69,7 @@ internal sealed class StartupBanner(
             .AppendLine("Play it:")
             .AppendLine($"  {delivery}/player?src={delivery}{EncoderCommand.ExampleManifestPath}")
             .AppendLine($"  ffplay {delivery}{EncoderCommand.ExampleManifestPath}")
+            .AppendLine($"  LL-HLS (hls.js, Safari): {delivery}{Path.ChangeExtension(EncoderCommand.ExampleManifestPath, ".m3u8")}")
             .AppendLine()
             .AppendLine("Ctrl+C stops everything (redis-server, the services, the encoder, the dashboard).")
             .Append(rule)

@@ -107,6 +107,14 @@
     state.textContent = channel.state;
     state.className = `state ${channel.state}`;
     $('.manifest', article).textContent = channel.manifest;
+    // Delivery makes LL-HLS of every DASH push: <dir>/<name>.m3u8 next to <dir>/<name>.mpd.
+    const hls = $('a.hls', article);
+    const playlist = channel.manifest.endsWith('.mpd') ? channel.manifest.replace(/\.mpd$/, '.m3u8') : null;
+    hls.hidden = playlist === null;
+    if (playlist !== null) {
+      hls.textContent = playlist;
+      hls.href = playerUrl(playlist);
+    }
 
     const fields = {
       segment: channel.latestSegment > 0 ? `#${channel.latestSegment}` : '–',

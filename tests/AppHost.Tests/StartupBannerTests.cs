@@ -32,6 +32,7 @@ public sealed class StartupBannerTests
         Assert.Contains("-utc_timing_url http://localhost:5101/time -target_latency 1.5", banner, StringComparison.Ordinal);
         Assert.Contains("-adaptation_sets 'id=0,streams=v id=1,streams=a'", banner, StringComparison.Ordinal);
         Assert.Contains("ffplay http://localhost:5101/live/studio/out.mpd", banner, StringComparison.Ordinal);
+        Assert.Contains("LL-HLS (hls.js, Safari): http://localhost:5101/live/studio/out.m3u8", banner, StringComparison.Ordinal);
         Assert.Contains("Ctrl+C stops everything", banner, StringComparison.Ordinal);
     }
 
@@ -53,6 +54,7 @@ public sealed class StartupBannerTests
 
         Assert.Contains("The demo encoder (ffmpeg) pushes to http://localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
         Assert.Contains("DASH  http://localhost:5101/live/demo/out.mpd", banner, StringComparison.Ordinal);
+        Assert.Contains("HLS   http://localhost:5101/live/demo/out.m3u8", banner, StringComparison.Ordinal);
         // Following the banner must never put a second encoder on the demo's channel.
         Assert.DoesNotContain("@localhost:5100/live/demo/", banner, StringComparison.Ordinal);
     }
