@@ -158,6 +158,9 @@ internal sealed partial class AppHostRun : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>The exit code of <c>dotnet run</c> (the AppHost's own), once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         await _process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -43,6 +43,18 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task UnknownOption_ExitsWithCode2AndTheUsage_StartingNothing()
+    {
+        await using var run = AppHostRun.Start("--demo", "--delivery-replicaz", "3");
+
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the AppHost did not exit");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("unknown option '--delivery-replicaz'", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Usage: dotnet run --project AppHost -- [options]", run.Output, StringComparison.Ordinal);
+        Assert.Empty(run.Processes().Select(p => p.CommandLine));
+    }
+
+    [Fact]
     public async Task SigTerm_ToDotnetRun_StopsEveryProcessOfTheOrigin_DcpAndTheDashboardIncluded()
     {
         await using var run = AppHostRun.Start("--demo");
