@@ -7,6 +7,9 @@ namespace CmafOrigin.Delivery.Hls;
 /// <summary>What LL-HLS takes from a channel's MPD: live or ended, its clock anchor and its representations.</summary>
 internal sealed record HlsPresentation(bool IsStatic, DateTimeOffset? AvailabilityStartTime, TimeSpan PeriodStart, IReadOnlyList<HlsRendition> Renditions)
 {
+    /// <summary>The MPD signals CEA-608/708 captions in the video (an Accessibility descriptor with a SCTE cc scheme).</summary>
+    public bool HasClosedCaptions { get; init; }
+
     private static readonly XmlReaderSettings Settings = new()
     {
         // An uploaded document is untrusted: no DTD, no external entities.
@@ -84,7 +87,12 @@ internal sealed record HlsPresentation(bool IsStatic, DateTimeOffset? Availabili
             string.Equals((string?)root.Attribute("type"), "static", StringComparison.Ordinal),
             ast is not null && DateTimeOffset.TryParse(ast, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start) ? start : null,
             Duration((string?)period?.Attribute("start")),
-            renditions);
+            renditions)
+        {
+            HasClosedCaptions = Children(period, "AdaptationSet")
+                .SelectMany(a => Children(a, "Accessibility").Concat(Children(a, "Representation").SelectMany(r => Children(r, "Accessibility"))))
+                .Any(a => ((string?)a.Attribute("schemeIdUri"))?.Contains(":cc:cea-", StringComparison.Ordinal) == true),
+        };
     }
 
     private static IEnumerable<XElement> Children(XElement? parent, string localName) =>

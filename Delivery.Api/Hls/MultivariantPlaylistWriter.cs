@@ -65,6 +65,13 @@ internal static class MultivariantPlaylistWriter
                 text.Append(CultureInfo.InvariantCulture, $",AUDIO=\"{AudioGroup}\"");
             }
 
+            // Said outright when the MPD declares no captions: without it Shaka downloads segments at load to look for
+            // CEA-608 and, on a young stream, picks the in-progress segment (parts only, no URI) and fails to load.
+            if (!channel.Presentation.HasClosedCaptions)
+            {
+                text.Append(",CLOSED-CAPTIONS=NONE");
+            }
+
             text.Append('\n').Append(HlsNames.MediaPlaylist(channel.BaseName, rendition.Id)).Append('\n');
         }
 

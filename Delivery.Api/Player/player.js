@@ -100,8 +100,10 @@
   }
 
   function play(src) {
-    // An HLS playlist plays with hls.js (hls-player.js wraps it in the calls made here), anything else with dash.js.
-    const { MediaPlayer } = /\.m3u8(?:[?#]|$)/i.test(src) ? window.originHls : window.dashjs;
+    // ?player=shaka plays with Shaka (shaka-player.js); otherwise an HLS playlist plays with hls.js (hls-player.js wraps
+    // it in the calls made here), anything else with dash.js.
+    const { MediaPlayer } = query.get('player') === 'shaka' ? window.originShaka
+      : /\.m3u8(?:[?#]|$)/i.test(src) ? window.originHls : window.dashjs;
     const events = MediaPlayer.events;
     const player = MediaPlayer().create();
     originPlayer.player = player;

@@ -9,6 +9,9 @@ internal sealed class BenchSettings
 {
     public static readonly string[] AllScenarios = ["latency", "fanout", "ingest", "complete"];
 
+    /// <summary>Named on the command line only (not in all): the LL-HLS comparison.</summary>
+    public static readonly string[] ExtraScenarios = ["hls-dash", "hls"];
+
     public List<string> Scenarios { get; } = [];
 
     /// <summary>Length of a live scenario's upload (segments of 2 s, warm-up included).</summary>
@@ -53,7 +56,8 @@ internal sealed class BenchSettings
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CmafOrigin.Bench -- <scenario>... [options]
 
-        Scenarios: latency, fanout, ingest, complete, or all (in that order). Each starts its own redis-server,
+        Scenarios: latency, fanout, ingest, complete, or all (in that order); hls-dash and hls (LL-DASH against
+        LL-HLS viewers of one 3-rendition push, N from --viewers, default 500; keep --duration within the recording). Each starts its own redis-server,
         Ingest.Api and Delivery.Api (and nginx for complete) on free loopback ports and stops them after.
         Results: a table on the console and bench/results/<scenario>.json.
 
@@ -126,7 +130,7 @@ internal sealed class BenchSettings
                 case "--results":
                     settings.ResultsDirectoryOverride = Path.GetFullPath(Value());
                     break;
-                case var name when AllScenarios.Contains(name):
+                case var name when AllScenarios.Contains(name) || ExtraScenarios.Contains(name):
                     settings.Scenarios.Add(name);
                     break;
                 default:

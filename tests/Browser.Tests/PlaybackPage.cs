@@ -76,9 +76,9 @@ internal sealed class PlaybackPage : IAsyncDisposable
     public IReadOnlyList<(Uri Url, int Status)> Responses => [.. _responses];
 
     /// <summary>Opens <paramref name="url"/> in a new browser context and waits for its load event.</summary>
-    public static async Task<PlaybackPage> OpenAsync(Chromium chromium, Uri url)
+    public static async Task<PlaybackPage> OpenAsync(Chromium chromium, Uri url, bool ignoreHttpsErrors = false)
     {
-        var context = await chromium.NewContextAsync();
+        var context = await chromium.NewContextAsync(ignoreHttpsErrors);
         try
         {
             var page = await context.NewPageAsync().WaitAsync(EvaluateTimeout);

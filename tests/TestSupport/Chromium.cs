@@ -49,12 +49,16 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A context of its own (close it when done), pages 1280×800, Playwright's timeouts at 15 s.</summary>
-    public async Task<IBrowserContext> NewContextAsync()
+    /// <summary>
+    /// A context of its own (close it when done), pages 1280×800, Playwright's timeouts at 15 s; with
+    /// <paramref name="ignoreHttpsErrors"/> it accepts a test's self-signed certificate.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(bool ignoreHttpsErrors = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            IgnoreHTTPSErrors = ignoreHttpsErrors,
         }).WaitAsync(StartTimeout);
         context.SetDefaultTimeout(15_000);
         return context;

@@ -19,7 +19,8 @@ internal sealed record LiveScenarioSpec(
     int[] Streams,
     int ViewersPerChannel,
     string Target,
-    Func<ScenarioResult, bool> Met);
+    Func<ScenarioResult, bool> Met,
+    bool HlsViewers = false);
 
 /// <summary>
 /// Replays the recording as E concurrent paced uploads and runs V low-latency viewers per channel against a fresh origin,
@@ -77,6 +78,7 @@ internal static class LiveScenario
 
         // 3. Viewers
         var viewers = new List<LiveViewer>();
+        var hlsViewers = new List<HlsViewer>();
         var viewerTasks = new List<Task>();
         var totalViewers = spec.Channels * spec.ViewersPerChannel;
         foreach (var channel in uploads.GroupBy(u => u.Channel))
@@ -84,14 +86,23 @@ internal static class LiveScenario
             var renditions = channel.ToList();
             for (var v = 0; v < spec.ViewersPerChannel; v++)
             {
+                var startAt = renditions[0].StartAt - BenchClock.Ticks(TimeSpan.FromSeconds(2)) + BenchClock.Ticks(TimeSpan.FromSeconds(1.5) * (viewers.Count + hlsViewers.Count) / totalViewers);
+                if (spec.HlsViewers)
+                {
+                    // LL-HLS needs the first segments listed: these viewers start once segment 1 is under way.
+                    var hls = new HlsViewer(viewerHttp, origin.DeliveryUri, renditions[v % renditions.Count], errors);
+                    hlsViewers.Add(hls);
+                    viewerTasks.Add(Task.Run(() => hls.RunAsync(startAt + BenchClock.Ticks(segmentDuration * 1.5), segments, cancellationToken), cancellationToken));
+                    continue;
+                }
+
                 var viewer = new LiveViewer(viewerHttp, origin.DeliveryUri, renditions[v % renditions.Count], errors);
-                var startAt = renditions[0].StartAt - BenchClock.Ticks(TimeSpan.FromSeconds(2)) + BenchClock.Ticks(TimeSpan.FromSeconds(1.5) * viewers.Count / totalViewers);
                 viewers.Add(viewer);
                 viewerTasks.Add(Task.Run(() => viewer.RunAsync(startAt, segments, cancellationToken), cancellationToken));
             }
         }
 
-        Console.WriteLine($"[{spec.Name}] {uploads.Count} uploads, {viewers.Count} viewers, {segments} segments of {segmentDuration.TotalSeconds:0.#} s ({settings.WarmupSegments} warm-up)");
+        Console.WriteLine($"[{spec.Name}] {uploads.Count} uploads, {viewers.Count + hlsViewers.Count} viewers, {segments} segments of {segmentDuration.TotalSeconds:0.#} s ({settings.WarmupSegments} warm-up)");
 
         // 4. Window
         var windowStart = t0 + BenchClock.Ticks(segmentDuration * settings.WarmupSegments);
@@ -115,7 +126,7 @@ internal static class LiveScenario
         var passBefore = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.DeliveryUri, "cmaforigin_delivery_passthrough", cancellationToken);
         var ingestRuntimeBefore = await RuntimeCounters.ScrapeAsync(metricsHttp, origin.IngestUri, cancellationToken);
         var deliveryRuntimeBefore = await RuntimeCounters.ScrapeAsync(metricsHttp, origin.DeliveryUri, cancellationToken);
-        var deliveredBefore = viewers.Sum(v => v.BytesReceived);
+        var deliveredBefore = viewers.Sum(v => v.BytesReceived) + hlsViewers.Sum(v => v.BytesReceived);
         var profiling = Profiler.RunAsync(spec.Name, origin, settings, cancellationToken);
         var monitor = new LoadToolMonitor();
 
@@ -153,7 +164,7 @@ internal static class LiveScenario
             }
         }
 
-        var deliveredBytes = viewers.Sum(v => v.BytesReceived) - deliveredBefore;
+        var deliveredBytes = viewers.Sum(v => v.BytesReceived) + hlsViewers.Sum(v => v.BytesReceived) - deliveredBefore;
         var rss = new
         {
             Ingest = ProcStats.StatusMiB(origin.Ingest.Pid, "VmHWM"),
@@ -216,6 +227,11 @@ internal static class LiveScenario
             }
         }
 
+        if (hlsViewers.Count > 0)
+        {
+            HlsAnnouncements.Join(hlsViewers, ingestTimes.ToDictionary(t => t.Key, t => t.Value.Chunks), settings.WarmupSegments, passThrough, ingestToViewer);
+        }
+
         var ingestedBytes = uploads.Sum(u => Enumerable.Range(settings.WarmupSegments + 1, segments - settings.WarmupSegments).Sum(n => (long)u.Template(n).Bytes.Length));
         var machineBusy = (machineEnd.Busy - machineStart.Busy) * 100.0 / Math.Max(1, machineEnd.Total - machineStart.Total);
 
@@ -225,7 +241,7 @@ internal static class LiveScenario
             Scenario = spec.Name,
             Description = spec.Description,
             RanAt = DateTimeOffset.UtcNow,
-            Viewers = viewers.Count,
+            Viewers = viewers.Count + hlsViewers.Count,
             Uploads = uploads.Count,
             Channels = spec.Channels,
             DurationS = Math.Round(windowSeconds, 1),

@@ -19,6 +19,16 @@ internal static class Scenarios
                 "ingest", "50 channels × 3 renditions (150 uploads, 240 Mbit/s in), 1 viewer per upload", 50, [0, 1, 2], 3,
                 "pass-through p99 ≤ 20 ms, 0 errors",
                 r => r.P99Ms <= 20 && r.Errors == 0),
+            // The two sides of one comparison, run back to back in one command: the same push (LL-HLS needs every rendition of the MPD), N viewers
+            // spread over the renditions, LL-HLS (blocking reloads + parts) against LL-DASH (segments read as they arrive).
+            "hls" => new LiveScenarioSpec(
+                "hls", "1 channel × 3 video renditions + audio, 500 LL-HLS viewers (blocking playlist reload + parts)", 1, [0, 1, 2, 3], 500,
+                "0 errors (p50/p99: encoder sent a chunk → a playlist listing its part answered)",
+                r => r.Errors == 0,
+                HlsViewers: true),
+            "hls-dash" => new LiveScenarioSpec(
+                "hls-dash", "1 channel × 3 video renditions + audio, 500 LL-DASH viewers (the comparison for hls)", 1, [0, 1, 2, 3], 500,
+                "0 errors", r => r.Errors == 0),
             _ => throw new ArgumentException($"unknown scenario {name}"),
         };
         return spec with
