@@ -3,6 +3,7 @@ using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
 using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Storage.Scripts;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Channels;
@@ -62,11 +63,13 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
         }
 
         // 4. The rest
-        RedisKey[] rest = [keys.Channel(channel), keys.ChannelActivity(channel), .. listed.Versions.SelectMany(v => new[] { keys.Meta(v.Path, v.Version), keys.Chunks(v.Path, v.Version) })];
-        await db.ScriptEvaluateAsync(
-            ObjectScripts.PurgeChannel,
-            rest,
-            [keys.ChannelEvents.ToString(), ChannelEvents.Channel(channel, ChannelEventKind.ChannelEnded, time.GetUtcNow())]);
+        await PurgeChannelScript.RunAsync(
+            db,
+            channel: keys.Channel(channel),
+            activity: keys.ChannelActivity(channel),
+            rest: listed.Versions.SelectMany(v => new[] { keys.Meta(v.Path, v.Version), keys.Chunks(v.Path, v.Version) }),
+            channelEvents: keys.ChannelEvents,
+            channelEndedEvent: ChannelEvents.Channel(channel, ChannelEventKind.ChannelEnded, time.GetUtcNow()));
 
         return new PurgeChannelResponse { ObjectsRemoved = removed, UploadsAborted = aborted };
     }

@@ -5,6 +5,7 @@ using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
 using CmafOrigin.Ingest.Channels;
 using CmafOrigin.Ingest.Healing;
+using CmafOrigin.Ingest.Storage.Scripts;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -47,11 +48,7 @@ internal sealed class ObjectStore(
     {
         var now = time.GetUtcNow();
         var version = VersionIds.New(now);
-        var current = keys.Current(path);
-        var versions = keys.Versions(path);
-        var meta = keys.Meta(path, version);
-        var channel = keys.Channel(path.Channel);
-        var activity = keys.ChannelActivity(path.Channel);
+        var versionKeys = VersionKeys.Of(keys, path, version);
 
         var isManifest = ManifestIndex.Indexes(path);
         SegmentName? segment = null;
@@ -67,27 +64,32 @@ internal sealed class ObjectStore(
             isInit = InitSegment.Matches(path.Name, channelTemplates);
         }
 
-        var segmentStarted = isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, segment, 0, now);
-        var previous = (string?)await Database.ScriptEvaluateAsync(
-            ObjectScripts.Begin,
-            [current, meta, versions, channel, activity],
-            [version, contentType, now.ToUnixTimeMilliseconds(), Milliseconds(_options.UploadingTtl), traceParent ?? string.Empty,
-             keys.Events.ToString(), Event(path, version, ObjectEventKind.Started),
-             keys.ChannelEvents.ToString(), Milliseconds(_options.UploadingTtl), ActivityCap, Milliseconds(_catalog.EndedAfter),
-             ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now), segmentStarted,
-             segment?.Track ?? string.Empty, segment?.Number ?? 0]);
+        var previous = await BeginScript.RunAsync(
+            Database,
+            versionKeys,
+            version: version,
+            contentType: contentType,
+            nowMilliseconds: now.ToUnixTimeMilliseconds(),
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
+            traceParent: traceParent ?? string.Empty,
+            events: keys.Events,
+            startedEvent: Event(path, version, ObjectEventKind.Started),
+            channelEvents: keys.ChannelEvents,
+            activityCap: ActivityCap,
+            quietMilliseconds: Milliseconds(_catalog.EndedAfter),
+            channelStartedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now),
+            segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, segment, 0, now),
+            track: segment?.Track ?? string.Empty,
+            segmentNumber: segment?.Number ?? 0);
 
-        var chunks = keys.Chunks(path, version);
-        var previousMeta = previous is null ? meta : keys.Meta(path, previous);
         return new UploadingVersion(
             path,
             version,
             previous,
-            chunkKeys: [meta, chunks, current, versions],
-            abortKeys: [meta, chunks, current, versions, previousMeta, channel, activity],
+            versionKeys,
+            previousMeta: previous is null ? null : (RedisKey?)keys.Meta(path, previous),
             chunkEvent: Event(path, version, ObjectEventKind.Chunk))
         {
-            CompleteKeys = [meta, chunks, current, versions, channel, activity],
             Segment = segment,
             IsManifest = isManifest,
             IsInitSegment = isInit,
@@ -99,14 +101,16 @@ internal sealed class ObjectStore(
     /// <summary>Appends one piece; false when the version stopped uploading (deleted meanwhile).</summary>
     public async Task<bool> AppendAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, DateTimeOffset receivedAt)
     {
-        var now = time.GetUtcNow();
-        var stored = (long)await Database.ScriptEvaluateAsync(
-            ObjectScripts.Append,
-            upload.ChunkKeys,
-            [upload.Version, piece, ToUnixMicroseconds(receivedAt), now.ToUnixTimeMilliseconds(), Milliseconds(_options.UploadingTtl),
-             keys.Events.ToString(), upload.ChunkEvent]);
-
-        if (stored == 0)
+        var stored = await upload.Append.RunAsync(
+            Database,
+            version: upload.Version,
+            data: piece,
+            receivedMicroseconds: ToUnixMicroseconds(receivedAt),
+            nowMilliseconds: time.GetUtcNow().ToUnixTimeMilliseconds(),
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
+            events: keys.Events,
+            chunkEvent: upload.ChunkEvent);
+        if (!stored)
         {
             return false;
         }
@@ -148,48 +152,43 @@ internal sealed class ObjectStore(
         var now = time.GetUtcNow();
         var path = upload.Path;
         var document = upload.ManifestBody is { } body ? ManifestDocument.TryParse(body.WrittenMemory) : null;
-        var channelEvent = upload.IsManifest
-            ? ChannelEvents.Manifest(path.Channel, path.Value, now)
-            : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentCompleted, path.Value, upload.Segment, upload.Size, now);
-        var (initKeys, initArguments) = await InitSegmentsToKeepAsync(path.Channel);
-        var completed = (long)await Database.ScriptEvaluateAsync(
-            ObjectScripts.Complete,
-            [.. upload.CompleteKeys, .. initKeys],
-            [upload.Version, now.ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
-             keys.Events.ToString(), Event(path, upload.Version, ObjectEventKind.Completed),
-             keys.ChannelEvents.ToString(), ActivityCap, channelEvent,
-             upload.IsManifest ? path.Value : string.Empty,
-             path.Extension == ".mpd" ? "1" : string.Empty,
-             document is null ? string.Empty : SegmentTemplate.Serialize(document.Templates),
-             document is { IsStatic: true } ? ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now) : [],
-             Milliseconds(_options.UploadingTtl),
-             upload.IsInitSegment ? "1" : string.Empty, path.Name, MaxInitSegments,
-             .. initArguments]);
+        var completed = await CompleteScript.RunAsync(
+            Database,
+            upload.Keys,
+            version: upload.Version,
+            nowMilliseconds: now.ToUnixTimeMilliseconds(),
+            retentionMilliseconds: Milliseconds(_options.CompletedRetention),
+            events: keys.Events,
+            completedEvent: Event(path, upload.Version, ObjectEventKind.Completed),
+            channelEvents: keys.ChannelEvents,
+            activityCap: ActivityCap,
+            channelEvent: upload.IsManifest
+                ? ChannelEvents.Manifest(path.Channel, path.Value, now)
+                : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentCompleted, path.Value, upload.Segment, upload.Size, now),
+            manifestPath: upload.IsManifest ? path.Value : string.Empty,
+            isMainManifest: path.Extension == ".mpd",
+            templates: document is null ? string.Empty : SegmentTemplate.Serialize(document.Templates),
+            channelEndedEvent: document is { IsStatic: true } ? ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now) : [],
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
+            isInitSegment: upload.IsInitSegment,
+            name: path.Name,
+            maxInitSegments: MaxInitSegments,
+            keep: await InitSegmentsToKeepAsync(path.Channel));
         upload.ManifestBody = null;
-        if (completed == 1 && upload.IsManifest)
+        if (completed && upload.IsManifest)
         {
             await manifests.RecordAsync(path, now);
         }
 
-        return completed == 1;
+        return completed;
     }
 
     /// <summary>Writes the abort marker, and makes the previous version current again if it is retained.</summary>
     public Task AbortAsync(UploadingVersion upload, string reason)
     {
-        var now = time.GetUtcNow();
-        var path = upload.Path;
         upload.ManifestBody = null;
         upload.InitBody = null;
-        return Database.ScriptEvaluateAsync(
-            ObjectScripts.Abort,
-            upload.AbortKeys,
-            [upload.Version, upload.Previous ?? string.Empty, now.ToUnixTimeMilliseconds(),
-             Milliseconds(_options.AbortedRetention), reason,
-             keys.Events.ToString(), Event(path, upload.Version, ObjectEventKind.Aborted),
-             keys.ChannelEvents.ToString(), ActivityCap,
-             upload.IsManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, upload.Segment, upload.Size, now),
-             Milliseconds(_options.UploadingTtl)]);
+        return AbortAsync(upload.Path, upload.Keys, upload.Version, upload.Previous, upload.PreviousMeta, upload.Segment, upload.Size, reason);
     }
 
     /// <summary>
@@ -198,19 +197,8 @@ internal sealed class ObjectStore(
     /// </summary>
     public async Task<bool> AbortVersionAsync(ObjectPath path, string version, long size, string reason)
     {
-        var now = time.GetUtcNow();
-        var meta = keys.Meta(path, version);
         var segment = SegmentName.TryParse(path.Name, await templates.GetAsync(path.Channel), out var parsed) ? parsed : (SegmentName?)null;
-        var aborted = (long)await Database.ScriptEvaluateAsync(
-            ObjectScripts.Abort,
-            [meta, keys.Chunks(path, version), keys.Current(path), keys.Versions(path), meta,
-             keys.Channel(path.Channel), keys.ChannelActivity(path.Channel)],
-            [version, string.Empty, now.ToUnixTimeMilliseconds(), Milliseconds(_options.AbortedRetention), reason,
-             keys.Events.ToString(), Event(path, version, ObjectEventKind.Aborted),
-             keys.ChannelEvents.ToString(), ActivityCap,
-             ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, segment, size, now),
-             Milliseconds(_options.UploadingTtl)]);
-        return aborted == 1;
+        return await AbortAsync(path, VersionKeys.Of(keys, path, version), version, previous: null, previousMeta: null, segment, size, reason);
     }
 
     /// <summary>Removes every version of the object at <paramref name="path"/>, aborted ones included; false when there was none.</summary>
@@ -228,29 +216,30 @@ internal sealed class ObjectStore(
             .Where(v => !v.IsNullOrEmpty)
             .Select(v => (string)v!)
             .Distinct()
+            .Select(v => new DeletedVersion(v, keys.Meta(path, v), keys.Chunks(path, v)))
             .ToList();
         if (versions.Count == 0)
         {
             return false;
         }
 
-        var scriptKeys = new List<RedisKey>(4 + (2 * versions.Count)) { current, versionsKey, keys.Channel(path.Channel), keys.ChannelActivity(path.Channel) };
-        foreach (var version in versions)
-        {
-            scriptKeys.Add(keys.Meta(path, version));
-            scriptKeys.Add(keys.Chunks(path, version));
-        }
-
-        var isManifest = ManifestIndex.Indexes(path);
         var now = time.GetUtcNow();
-        var removed = (long)await db.ScriptEvaluateAsync(
-            ObjectScripts.Delete,
-            [.. scriptKeys],
-            [keys.Events.ToString(), Event(path, string.Empty, ObjectEventKind.Deleted),
-             keys.ChannelEvents.ToString(), ActivityCap, path.Value, now.ToUnixTimeMilliseconds(),
-             ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now), path.Name,
-             .. versions.Select(v => (RedisValue)v)]);
-        if (isManifest)
+        var removed = await DeleteScript.RunAsync(
+            db,
+            current: current,
+            versions: versionsKey,
+            channel: keys.Channel(path.Channel),
+            activity: keys.ChannelActivity(path.Channel),
+            events: keys.Events,
+            deletedEvent: Event(path, string.Empty, ObjectEventKind.Deleted),
+            channelEvents: keys.ChannelEvents,
+            activityCap: ActivityCap,
+            path: path.Value,
+            nowMilliseconds: now.ToUnixTimeMilliseconds(),
+            channelEndedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now),
+            name: path.Name,
+            delete: versions);
+        if (ManifestIndex.Indexes(path))
         {
             await manifests.RemoveAsync(path);
         }
@@ -262,19 +251,24 @@ internal sealed class ObjectStore(
     /// Stores <paramref name="init"/> again, as it was, if Redis has lost it (no current version at its path, or an
     /// older one); true when it did. Safe to run from any number of Ingest instances at once.
     /// </summary>
-    public async Task<bool> RestoreAsync(HeldInitSegment init)
+    public Task<bool> RestoreAsync(HeldInitSegment init)
     {
-        var now = time.GetUtcNow();
         var path = init.Path;
-        var restored = (long)await Database.ScriptEvaluateAsync(
-            ObjectScripts.Restore,
-            [keys.Current(path), keys.Versions(path), keys.Meta(path, init.Version), keys.Chunks(path, init.Version),
-             keys.Channel(path.Channel), keys.ChannelActivity(path.Channel)],
-            [init.Version, init.ContentType, init.Body, ToUnixMicroseconds(init.ReceivedAt),
-             init.ReceivedAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), Milliseconds(_options.CompletedRetention),
-             path.Name, MaxInitSegments, keys.Events.ToString(),
-             Event(path, init.Version, ObjectEventKind.Started), Event(path, init.Version, ObjectEventKind.Completed)]);
-        return restored == 1;
+        return RestoreScript.RunAsync(
+            Database,
+            VersionKeys.Of(keys, path, init.Version),
+            version: init.Version,
+            contentType: init.ContentType,
+            body: init.Body,
+            receivedMicroseconds: ToUnixMicroseconds(init.ReceivedAt),
+            createdMilliseconds: init.ReceivedAt.ToUnixTimeMilliseconds(),
+            nowMilliseconds: time.GetUtcNow().ToUnixTimeMilliseconds(),
+            retentionMilliseconds: Milliseconds(_options.CompletedRetention),
+            name: path.Name,
+            maxInitSegments: MaxInitSegments,
+            events: keys.Events,
+            startedEvent: Event(path, init.Version, ObjectEventKind.Started),
+            completedEvent: Event(path, init.Version, ObjectEventKind.Completed));
     }
 
     /// <summary>The version ids now current at <paramref name="paths"/> (null where none), in one round trip.</summary>
@@ -285,30 +279,49 @@ internal sealed class ObjectStore(
     }
 
     /// <summary>
-    /// The init segments recorded in the channel, as the keys and arguments of Complete, which extends them.
-    /// Read before the script (its keys must be declared); the script checks each record is still the same.
+    /// The init segments recorded in the channel, which Complete extends. Read before the script (its keys must be
+    /// declared); the script checks each record is still the same.
     /// </summary>
-    private async Task<(RedisKey[] Keys, RedisValue[] Arguments)> InitSegmentsToKeepAsync(string channel)
+    private async Task<List<KeptInitSegment>> InitSegmentsToKeepAsync(string channel)
     {
         var recorded = await Database.HashGetAllAsync(keys.Channel(channel));
-        var initKeys = new List<RedisKey>();
-        var arguments = new List<RedisValue>();
+        var keep = new List<KeptInitSegment>();
         foreach (var entry in recorded)
         {
             var field = (string)entry.Name!;
             if (!field.StartsWith(ChannelFields.InitSegmentPrefix, StringComparison.Ordinal)
                 || !ObjectPath.TryParse(channel.Length == 0 ? $"/{field[ChannelFields.InitSegmentPrefix.Length..]}" : $"/{channel}/{field[ChannelFields.InitSegmentPrefix.Length..]}", out var init, out _)
-                || arguments.Count >= 2 * MaxInitSegments)
+                || keep.Count >= MaxInitSegments)
             {
                 continue;
             }
 
             var version = (string)entry.Value!;
-            initKeys.AddRange([keys.Current(init), keys.Versions(init), keys.Meta(init, version), keys.Chunks(init, version)]);
-            arguments.AddRange([init.Name, version]);
+            keep.Add(new KeptInitSegment(init.Name, version, VersionKeys.Of(keys, init, version)));
         }
 
-        return ([.. initKeys], [.. arguments]);
+        return keep;
+    }
+
+    private async Task<bool> AbortAsync(
+        ObjectPath path, VersionKeys versionKeys, string version, string? previous, RedisKey? previousMeta, SegmentName? segment, long size, string reason)
+    {
+        var now = time.GetUtcNow();
+        return await AbortScript.RunAsync(
+            Database,
+            versionKeys,
+            previousMeta,
+            version: version,
+            previous: previous,
+            nowMilliseconds: now.ToUnixTimeMilliseconds(),
+            retentionMilliseconds: Milliseconds(_options.AbortedRetention),
+            reason: reason,
+            events: keys.Events,
+            abortedEvent: Event(path, version, ObjectEventKind.Aborted),
+            channelEvents: keys.ChannelEvents,
+            activityCap: ActivityCap,
+            segmentAbortedEvent: ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, segment, size, now),
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl));
     }
 
     private static byte[] Event(ObjectPath path, string version, ObjectEventKind kind) =>

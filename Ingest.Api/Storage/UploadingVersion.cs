@@ -1,6 +1,8 @@
 using System.Buffers;
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Ingest.Channels;
+using CmafOrigin.Ingest.Storage.Scripts;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Storage;
@@ -10,8 +12,8 @@ internal sealed class UploadingVersion(
     ObjectPath path,
     string version,
     string? previous,
-    RedisKey[] chunkKeys,
-    RedisKey[] abortKeys,
+    VersionKeys keys,
+    RedisKey? previousMeta,
     byte[] chunkEvent)
 {
     /// <summary>Largest manifest kept in memory to read its tracks and type when it completes.</summary>
@@ -48,14 +50,14 @@ internal sealed class UploadingVersion(
     /// <summary>An init segment's body as it arrives, kept to put back if Redis loses it; null for every other object (or one too big).</summary>
     internal ArrayBufferWriter<byte>? InitBody { get; set; }
 
-    /// <summary>meta, chunks, current, versions: the keys of append.</summary>
-    internal RedisKey[] ChunkKeys { get; } = chunkKeys;
+    /// <summary>The keys of this version, its path and its channel.</summary>
+    internal VersionKeys Keys { get; } = keys;
 
-    /// <summary>meta, chunks, current, versions, channel, channel activity: the keys of complete.</summary>
-    internal required RedisKey[] CompleteKeys { get; init; }
+    /// <summary>The meta key of <see cref="Previous"/>; null when there is none.</summary>
+    internal RedisKey? PreviousMeta { get; } = previousMeta;
 
-    /// <summary>meta, chunks, current, versions, previous meta, channel, channel activity: the keys of abort.</summary>
-    internal RedisKey[] AbortKeys { get; } = abortKeys;
+    /// <summary>The append script with this version's keys in order, made once per upload.</summary>
+    internal AppendScript Append { get; } = new(keys);
 
     internal byte[] ChunkEvent { get; } = chunkEvent;
 }

@@ -1,5 +1,7 @@
-using CmafOrigin.Contracts.Storage;
+extern alias contracts;
+
 using CmafOrigin.TestSupport;
+using contracts::CmafOrigin.Contracts.Storage;
 
 namespace CmafOrigin.Originctl.Tests;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
+using CmafOrigin.Contracts.Catalog;
 
-namespace CmafOrigin.Contracts.Catalog;
+namespace CmafOrigin.Ingest.Channels;
 
 /// <summary>The track and number a segment's name tells: <c>chunk-stream0-00042.m4s</c> is segment 42 of track "0".</summary>
 /// <param name="Track">Representation@id of the segment's track.</param>
 /// <param name="Number">The segment's number; 0 for an init segment.</param>
-public readonly record struct SegmentName(string Track, long Number)
+internal readonly record struct SegmentName(string Track, long Number)
 {
     private const string FfmpegInit = "init-stream";
     private const string FfmpegChunk = "chunk-stream";

@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Catalog;
+using CmafOrigin.Ingest.Channels;
 
-namespace CmafOrigin.Contracts.Tests.Catalog;
+namespace CmafOrigin.Ingest.Tests.Channels;
 
 public sealed class SegmentNameTests
 {
