@@ -15,6 +15,7 @@ internal sealed class LiveFeedHub(
     ObjectReader reader,
     UploadStartSignals startSignals,
     IOptions<DeliveryOptions> options,
+    TimeProvider time,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly Dictionary<(string Path, string Version), LiveObjectFeed> _feeds = [];
@@ -45,7 +46,7 @@ internal sealed class LiveFeedHub(
             var key = (version.Path.Value, version.Version);
             if (!_feeds.TryGetValue(key, out var feed))
             {
-                feed = new LiveObjectFeed(version, reader, options.Value.FeedSafetyRecheck, _logger);
+                feed = new LiveObjectFeed(version, reader, options.Value.FeedSafetyRecheck, time, _logger);
                 _feeds[key] = feed;
                 feed.Start();
             }
@@ -91,7 +92,7 @@ internal sealed class LiveFeedHub(
                 catch (Exception ex) when (ex.IsStorageFailure())
                 {
                     FeedLog.SubscribeFailed(_logger, ex);
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                 }
             }
         }

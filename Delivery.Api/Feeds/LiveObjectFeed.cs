@@ -19,6 +19,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private readonly TimeSpan _safetyRecheck;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly ITimer _recheck;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task _pump = Task.CompletedTask;
@@ -31,7 +32,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private RedisValue _lastId = "0-0";
     private int _wakePending;
 
-    public LiveObjectFeed(ObjectVersion version, ObjectReader reader, TimeSpan safetyRecheck, ILogger logger)
+    public LiveObjectFeed(ObjectVersion version, ObjectReader reader, TimeSpan safetyRecheck, TimeProvider time, ILogger logger)
     {
         Version = version;
         _reader = reader;
@@ -39,6 +40,8 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
         _metaKey = reader.Keys.Meta(version.Path, version.Version);
         _safetyRecheck = safetyRecheck;
         _logger = logger;
+        // One timer per feed, re-armed before each wait: the safety re-check is a wake like an event's.
+        _recheck = time.CreateTimer(static state => ((LiveObjectFeed)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public ObjectVersion Version { get; }
@@ -71,6 +74,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
         await _stop.CancelAsync();
         await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Finish(FeedState.Aborted, "feed closed");
+        await _recheck.DisposeAsync();
         _stop.Dispose();
         _wake.Dispose();
     }
@@ -88,7 +92,8 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
                 }
 
                 // Woken by an event for this version, or by the safety re-check when none came.
-                await _wake.WaitAsync(_safetyRecheck, _stop.Token);
+                _recheck.Change(_safetyRecheck, Timeout.InfiniteTimeSpan);
+                await _wake.WaitAsync(_stop.Token);
                 Interlocked.Exchange(ref _wakePending, 0);
             }
         }

@@ -1,12 +1,10 @@
-using System.Diagnostics;
-
 namespace CmafOrigin.Delivery.Feeds;
 
 /// <summary>
 /// Requests that arrived before the upload of their path started, waiting for it to start.
 /// All waiters of one path share one signal.
 /// </summary>
-internal sealed class UploadStartSignals
+internal sealed class UploadStartSignals(TimeProvider time)
 {
     private readonly Dictionary<string, Waiters> _byPath = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -39,7 +37,7 @@ internal sealed class UploadStartSignals
             }
         }
 
-        waiters.Started.TrySetResult(Stopwatch.GetTimestamp());
+        waiters.Started.TrySetResult(time.GetTimestamp());
     }
 
     /// <summary>Paths with someone waiting; for tests and stats.</summary>
@@ -86,7 +84,7 @@ internal sealed class UploadStartSignals
             _waiters = waiters;
         }
 
-        /// <summary>Completes when an upload starts at the path, with the <see cref="Stopwatch"/> timestamp of the signal.</summary>
+        /// <summary>Completes when an upload starts at the path, with the <see cref="TimeProvider.GetTimestamp"/> of the signal.</summary>
         public Task<long> Started => _waiters.Started.Task;
 
         public void Dispose()

@@ -111,7 +111,7 @@ internal sealed class DeliveryReporter(
             var transaction = db.CreateTransaction();
             _ = transaction.KeyDeleteAsync(keys.DeliveryReport(InstanceId));
             _ = transaction.SortedSetRemoveAsync(keys.DeliveryInstances, InstanceId);
-            await transaction.ExecuteAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            await transaction.ExecuteAsync().WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
         }
         catch (Exception ex) when (ex.IsStorageFailure() || ex is TimeoutException or OperationCanceledException or ObjectDisposedException)
         {

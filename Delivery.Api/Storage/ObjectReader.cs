@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
@@ -8,7 +7,7 @@ using StackExchange.Redis;
 namespace CmafOrigin.Delivery.Storage;
 
 /// <summary>Reads object versions from Redis. Never blocks on Redis: every read returns what is there now.</summary>
-internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys)
+internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Lookup> _lookups = new(StringComparer.Ordinal);
 
@@ -19,7 +18,7 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     /// <summary>
     /// The current version of the object at <paramref name="path"/>, or null when there is none.
     /// Requests for the same path share a lookup already under way if it began at or after
-    /// <paramref name="notBefore"/> (a <see cref="Stopwatch"/> timestamp; 0 accepts any): when an upload
+    /// <paramref name="notBefore"/> (a <see cref="TimeProvider.GetTimestamp"/> of the injected clock; 0 accepts any): when an upload
     /// starts, the viewers waiting for it wake together, and a thousand of them cost one lookup, not a thousand.
     /// </summary>
     public Task<ObjectVersion?> ResolveAsync(ObjectPath path, long notBefore = 0)
@@ -29,7 +28,7 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
             return running.Result;
         }
 
-        var lookup = new Lookup(Stopwatch.GetTimestamp(), LookUpAsync(path));
+        var lookup = new Lookup(time.GetTimestamp(), LookUpAsync(path));
         _lookups[path.Value] = lookup;
         lookup.Result.ContinueWith(
             static (_, state) =>

@@ -177,7 +177,7 @@ internal sealed class ObjectResponder(
         long signalled;
         try
         {
-            signalled = await registration.Started.WaitAsync(_options.EarlyRequestWait, cancellation);
+            signalled = await registration.Started.WaitAsync(_options.EarlyRequestWait, time, cancellation);
         }
         catch (TimeoutException)
         {
@@ -197,11 +197,11 @@ internal sealed class ObjectResponder(
         var feed = hub.Attach(version);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            deadline.CancelAfter(_options.EarlyRequestWait);
+            using var deadline = new CancellationTokenSource(_options.EarlyRequestWait, time);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellation, deadline.Token);
             while (feed.Snapshot() is { State: FeedState.Live } snapshot)
             {
-                await snapshot.Changed.WaitAsync(deadline.Token);
+                await snapshot.Changed.WaitAsync(waiting.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
@@ -270,7 +270,7 @@ internal sealed class ObjectResponder(
         // keep up. One timer per viewer, re-armed per write (no allocation); never armed while waiting for a chunk.
         // The deadline has a source of its own: cancelling a write makes Kestrel abort the connection, so
         // RequestAborted fires too, and only the deadline's own state tells a slow viewer from a gone one.
-        using var writeDeadline = new CancellationTokenSource();
+        using var writeDeadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeDeadline.Token);
         try
         {

@@ -10,7 +10,7 @@ namespace CmafOrigin.Ingest.Uploads;
 /// every hosted service (Kestrel included) has stopped and before anything is disposed, so the markers
 /// still reach Redis and the viewers of a cut upload fail instead of hanging until its keys expire.
 /// </remarks>
-internal sealed class UploadDrain(UploadSlots slots, ILogger<UploadDrain> logger) : IHostedLifecycleService
+internal sealed class UploadDrain(UploadSlots slots, TimeProvider time, ILogger<UploadDrain> logger) : IHostedLifecycleService
 {
     /// <summary>Writing an abort marker is one Redis script call; this is ample, and bounds a stop with Redis gone.</summary>
     internal static readonly TimeSpan MarkerGrace = TimeSpan.FromSeconds(5);
@@ -34,7 +34,7 @@ internal sealed class UploadDrain(UploadSlots slots, ILogger<UploadDrain> logger
         // The host's token is already cancelled when the deadline cut uploads: exactly when their markers matter.
         try
         {
-            await slots.WhenIdle().WaitAsync(MarkerGrace, CancellationToken.None);
+            await slots.WhenIdle().WaitAsync(MarkerGrace, time, CancellationToken.None);
         }
         catch (TimeoutException)
         {

@@ -168,14 +168,16 @@ internal sealed class UploadReceiver(
     private async Task<(UploadOutcome Outcome, string? Malformed)> PublishBodyAsync(HttpContext context, UploadingVersion upload)
     {
         var reader = context.Request.BodyReader;
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // The idle deadline runs on the injected clock; a read also ends when the client goes.
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, idle.Token);
         while (true)
         {
             ReadResult result;
             try
             {
                 idle.CancelAfter(_options.IdleTimeout);
-                result = await reader.ReadAsync(idle.Token);
+                result = await reader.ReadAsync(read.Token);
             }
             catch (OperationCanceledException)
             {

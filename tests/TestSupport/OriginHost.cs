@@ -146,6 +146,18 @@ public sealed class OriginHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until Delivery holds a request for an upload that has not started yet (the early-request wait).</summary>
+    public async Task WaitForHeldRequestAsync(CancellationToken cancellationToken)
+    {
+        var signals = DeliveryServices.GetRequiredService<Delivery.Feeds.UploadStartSignals>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (signals.Count == 0)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
+
     /// <summary>
     /// Uploads <paramref name="piece"/> to <paramref name="path"/> and drops the connection once Ingest has
     /// stored it, as a crashing encoder would; returns when the abort is recorded.

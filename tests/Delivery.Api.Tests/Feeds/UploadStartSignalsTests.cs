@@ -7,7 +7,7 @@ public sealed class UploadStartSignalsTests
     [Fact]
     public void Signal_WakesEveryWaiterOfThePath_AndOnlyThatPath()
     {
-        var signals = new UploadStartSignals();
+        var signals = new UploadStartSignals(TimeProvider.System);
         using var first = signals.Register("live/a/x.m4s");
         using var second = signals.Register("live/a/x.m4s");
         using var other = signals.Register("live/a/y.m4s");
@@ -22,7 +22,7 @@ public sealed class UploadStartSignalsTests
     [Fact]
     public void AWaiterGivingUp_DoesNotStopTheSignalForOthers()
     {
-        var signals = new UploadStartSignals();
+        var signals = new UploadStartSignals(TimeProvider.System);
         var leaving = signals.Register("live/a/x.m4s");
         using var staying = signals.Register("live/a/x.m4s");
 
@@ -35,7 +35,7 @@ public sealed class UploadStartSignalsTests
     [Fact]
     public void LastWaiterLeaving_ForgetsThePath()
     {
-        var signals = new UploadStartSignals();
+        var signals = new UploadStartSignals(TimeProvider.System);
         var registration = signals.Register("live/a/x.m4s");
 
         registration.Dispose();

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CmafOrigin.Delivery.Tests.Viewers;
 
@@ -12,7 +13,10 @@ public sealed class ObjectResponderSlowViewerTests(RedisServer redis)
     [Fact]
     public async Task Get_ViewerThatStopsReading_IsDisconnected_WhileOthersGetEveryByte()
     {
-        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?> { ["Delivery:ViewerWriteTimeout"] = "00:00:01" });
+        var clock = new ObservedClock();
+        var writeTimeout = TimeSpan.FromSeconds(7);
+        await using var origin = await OriginHost.StartAsync(
+            redis, new Dictionary<string, string?> { ["Delivery:ViewerWriteTimeout"] = writeTimeout.ToString() }, services => services.AddSingleton<TimeProvider>(clock));
         using var disconnects = new InstrumentCounter(origin.DeliveryServices, "cmaforigin.delivery.viewers.disconnected");
         var path = $"/{TestPaths.Channel()}/chunk-stream0-00001.m4s";
         await using var upload = PacedUpload.Start(origin.Ingest, path);
@@ -34,13 +38,15 @@ public sealed class ObjectResponderSlowViewerTests(RedisServer redis)
         Assert.Equal(total, normal.Received.Length);
 
         // The stalled viewer's socket stays full for longer than the write timeout (8 MiB is far more than its
-        // 8 KiB receive buffer, the 4 MiB kernel send buffer and Kestrel's 64 KiB response buffer hold).
-        await Task.Delay(TimeSpan.FromSeconds(3), Cancellation);
+        // 8 KiB receive buffer, the 4 MiB kernel send buffer and Kestrel's 64 KiB response buffer hold): its write
+        // waits, armed with the deadline, and the clock passes it.
+        await clock.FireAsync(writeTimeout, Cancellation);
 
         // Then it reads what it was sent: the connection ends without the chunked terminator.
         var (received, tail) = await DrainAsync(stalled, TimeSpan.FromSeconds(20));
         Assert.False(tail.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal), $"the stalled viewer's response ended cleanly after {received} bytes");
         Assert.True(received < total, $"the stalled viewer received all {received} bytes");
+        await disconnects.WaitForAsync(1, TimeSpan.FromSeconds(10), Cancellation);
         Assert.Equal(1, disconnects.Total);
     }
 

@@ -228,7 +228,7 @@ public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redi
         var path = $"/{TestPaths.Channel()}/chunk-stream0-00004.m4s";
         var body = TestPaths.Payload(10_000, 4);
         var early = _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Cancellation);
-        await WaitUntilAsync(() => Task.FromResult(_origin.DeliveryServices.GetRequiredService<Delivery.Feeds.UploadStartSignals>().Count > 0));
+        await _origin.WaitForHeldRequestAsync(Cancellation);
         Assert.False(early.IsCompleted);
 
         await using var upload = PacedUpload.Start(_origin.Ingest, path);
@@ -244,15 +244,21 @@ public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redi
     [Fact]
     public async Task Get_NeverUploaded_Is404NoStoreAfterTheWait()
     {
+        var clock = new ObservedClock();
+        var wait = TimeSpan.FromSeconds(3);
+        await using var origin = await OriginHost.StartAsync(
+            redis, new Dictionary<string, string?> { ["Delivery:EarlyRequestWait"] = wait.ToString() }, services => services.AddSingleton<TimeProvider>(clock));
         var path = $"/{TestPaths.Channel()}/chunk-stream0-99999.m4s";
-        var started = DateTime.UtcNow;
 
-        using var response = await _origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+        var get = origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+        // It holds the request for the early-request wait rather than answering at once.
+        await clock.WhenArmedAsync(wait).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        Assert.False(get.IsCompleted);
+        clock.Advance(wait);
+        using var response = await get.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
-        // It held the request for the early-request wait rather than answering at once.
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(2.5));
     }
 
     [Theory]
@@ -317,15 +323,5 @@ public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redi
     {
         using var response = await _origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent(body), Cancellation);
         Assert.True(response.IsSuccessStatusCode, $"upload of {path}: {response.StatusCode}");
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            await Task.Delay(20, deadline.Token);
-        }
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Tests.Uploads;
@@ -143,13 +144,17 @@ public sealed class UploadReceiverTests(OriginFixture fixture, RedisServer redis
     [Fact]
     public async Task Put_StalledLongerThanIdleTimeout_IsAbortedAndItsViewersFail()
     {
-        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?> { ["Ingest:IdleTimeout"] = "00:00:01" });
+        var clock = new ObservedClock();
+        var idleTimeout = TimeSpan.FromSeconds(11);
+        await using var origin = await OriginHost.StartAsync(
+            redis, new Dictionary<string, string?> { ["Ingest:IdleTimeout"] = idleTimeout.ToString() }, services => services.AddSingleton<TimeProvider>(clock));
         var path = $"/{TestPaths.Channel()}/chunk-stream0-00004.m4s";
         await using var upload = await RawChunkedUpload.StartAsync(origin.IngestUri, path, Cancellation);
         await upload.SendChunkAsync(TestPaths.Payload(500, 1), Cancellation);
         await using var viewer = await StreamingViewer.OpenAsync(origin.Delivery, path, Cancellation);
 
-        // The encoder sends nothing more and never ends the body.
+        // The encoder sends nothing more and never ends the body; the idle timeout passes on the clock.
+        await clock.FireAsync(idleTimeout, Cancellation);
         Assert.False(await viewer.WaitForEndAsync(Cancellation, TimeSpan.FromSeconds(15)));
         var (status, _) = await upload.ReadAnswerAsync(Cancellation);
         Assert.Equal(408, status);
