@@ -39,6 +39,8 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());
         builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<ViewerSlots>();
+        builder.Services.AddSingleton<CompletedObjectSender>();
+        builder.Services.AddSingleton<LiveObjectFollower>();
         builder.Services.AddSingleton<ObjectResponder>();
         builder.AddDeliveryReports();
         builder.AddStatusPage();

@@ -1,12 +1,13 @@
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
+using CmafOrigin.Ingest.Channels;
 using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Storage.Scripts;
 using StackExchange.Redis;
 
-namespace CmafOrigin.Ingest.Channels;
+namespace CmafOrigin.Ingest.Control;
 
 /// <summary>
 /// Removes a whole channel, whichever Ingest instance uploaded it: its objects are found on Redis (a scan of

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CmafOrigin.Delivery.Tests.Viewers;
 
 /// <summary>A live viewer that cannot keep up is cut off (reset, never a clean end) without slowing anyone else.</summary>
-public sealed class ObjectResponderSlowViewerTests(RedisServer redis)
+public sealed class LiveObjectFollowerTests(RedisServer redis)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

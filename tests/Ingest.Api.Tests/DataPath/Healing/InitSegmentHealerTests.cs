@@ -133,7 +133,7 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
         await using var origin = await OriginHost.StartAsync(redis);
         var channel = TestPaths.Channel();
         await PutAsync(origin, $"/{channel}/{InitName}", Init);
-        await origin.IngestServices.GetRequiredService<Ingest.Channels.ChannelPurge>().PurgeAsync(channel, Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        await origin.IngestServices.GetRequiredService<Ingest.Control.ChannelPurge>().PurgeAsync(channel, Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
 
         var restored = await Healer(origin).HealAllAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
 
