@@ -1,7 +1,6 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
-using CmafOrigin.Delivery.Reports;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
 using CmafOrigin.Delivery.Viewers;

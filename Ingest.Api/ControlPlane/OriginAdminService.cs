@@ -1,7 +1,6 @@
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
-using CmafOrigin.Ingest.Channels;
 using Grpc.Core;
 using StackExchange.Redis;
 

@@ -1,8 +1,8 @@
-using CmafOrigin.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CmafOrigin.TestSupport;
 using Microsoft.Playwright;
 
 namespace CmafOrigin.Browser.Tests;

@@ -1,6 +1,6 @@
-using CmafOrigin.TestSupport;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Playback;
+using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.Browser.Tests;
 

@@ -6,7 +6,7 @@ namespace CmafOrigin.TestSupport;
 /// <summary>
 /// Adds up a counter of one service's meters as it is incremented. Several hosts in one test process create meters
 /// of the same name, and a Prometheus scrape may show another host's series; this listener keeps to the
-/// instruments created by <paramref name="services"/>' own <see cref="IMeterFactory"/>.
+/// instruments created by the given services' own <see cref="IMeterFactory"/>.
 /// </summary>
 public sealed class InstrumentCounter : IDisposable
 {

@@ -3,7 +3,6 @@ using CmafOrigin.Contracts.V1;
 using CmafOrigin.TestSupport;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace CmafOrigin.Ingest.Tests.Control;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
-using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
 using CmafOrigin.Ingest.Tests.Storage;
