@@ -135,6 +135,9 @@ public sealed class OriginHost : IAsyncDisposable
         return version is null ? null : ObjectMeta.FromHash(await db.HashGetAllAsync(Keys.Meta(objectPath, version)));
     }
 
+    /// <summary>True when the current version at <paramref name="path"/> is complete.</summary>
+    public async Task<bool> IsCompleteAsync(string path) => await CurrentMetaAsync(path) is { State: ObjectState.Complete };
+
     /// <summary>Waits until the current version at <paramref name="path"/> satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForCurrentAsync(string path, Func<ObjectMeta?, bool> condition, CancellationToken cancellationToken)
     {
