@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
@@ -37,6 +38,7 @@ public static class RedisClientExtensions
             CountConnectionEvents(connection, services.GetRequiredService<IMeterFactory>());
             return connection;
         });
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;
     }
@@ -51,13 +53,13 @@ public static class RedisClientExtensions
         connection.ConnectionRestored += (_, _) => reconnects.Add(1);
     }
 
-    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis, TimeProvider time) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
-                var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+                var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
                 return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:0.0} ms");
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -2,7 +2,6 @@ using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Playback;
 using CmafOrigin.Delivery.Status;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CmafOrigin.Delivery.Apis;

@@ -1,7 +1,6 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
-using CmafOrigin.Delivery.Reports;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
 using CmafOrigin.Delivery.Viewers;
@@ -39,6 +38,8 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeedHub>());
         builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<ViewerSlots>();
+        builder.Services.AddSingleton<CompletedObjectSender>();
+        builder.Services.AddSingleton<LiveObjectFollower>();
         builder.Services.AddSingleton<ObjectResponder>();
         builder.AddDeliveryReports();
         builder.AddStatusPage();

@@ -1,6 +1,5 @@
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
-using CmafOrigin.Ingest.Channels;
 using CmafOrigin.Ingest.Control;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

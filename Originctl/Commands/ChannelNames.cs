@@ -1,5 +1,3 @@
-using CmafOrigin.Contracts.Catalog;
-
 namespace CmafOrigin.Originctl.Commands;
 
 /// <summary>
@@ -8,6 +6,9 @@ namespace CmafOrigin.Originctl.Commands;
 /// </summary>
 internal static class ChannelNames
 {
+    /// <summary>The root channel's name in every message and request (channel_catalog.proto).</summary>
+    public const string Root = "/";
+
     public static string Normalize(string name)
     {
         var typed = name.Trim();
@@ -16,10 +17,10 @@ internal static class ChannelNames
         if (trimmed.EndsWith(".mpd", StringComparison.OrdinalIgnoreCase) || trimmed.EndsWith(".m3u8", StringComparison.OrdinalIgnoreCase))
         {
             var slash = trimmed.LastIndexOf('/');
-            return slash < 0 ? ChannelName.Root : trimmed[..slash];
+            return slash < 0 ? Root : trimmed[..slash];
         }
 
         // Only slashes: the root, as the origin names it.
-        return trimmed.Length == 0 && typed.Length > 0 ? ChannelName.Root : trimmed;
+        return trimmed.Length == 0 && typed.Length > 0 ? Root : trimmed;
     }
 }

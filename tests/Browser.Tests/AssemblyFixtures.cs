@@ -1,4 +1,3 @@
-using CmafOrigin.Browser.Tests;
 using CmafOrigin.TestSupport;
 
 [assembly: AssemblyFixture(typeof(RedisServer))]

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.TestSupport;
-using StackExchange.Redis;
 
 namespace CmafOrigin.EndToEnd.Tests;
 

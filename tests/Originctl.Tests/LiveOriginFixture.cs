@@ -1,4 +1,3 @@
-using CmafOrigin.Contracts.Storage;
 using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.Originctl.Tests;
@@ -21,8 +20,7 @@ public sealed class LiveOriginFixture(RedisServer redis) : IAsyncLifetime
         Origin = await OriginHost.StartAsync(redis);
         Encoder = FfmpegEncoder.Start(Origin.IngestUri, TestPaths.Channel("Originctl"), new Uri(Origin.DeliveryUri, "/time"));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await Origin.CurrentMetaAsync(Encoder.ManifestPath) is not { State: ObjectState.Complete }
-            || await Origin.CurrentMetaAsync(Encoder.SegmentPath(0, 1)) is not { State: ObjectState.Complete })
+        while (!await Origin.IsCompleteAsync(Encoder.ManifestPath) || !await Origin.IsCompleteAsync(Encoder.SegmentPath(0, 1)))
         {
             if (Encoder.Process.HasExited)
             {

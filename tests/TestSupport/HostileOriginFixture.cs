@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace CmafOrigin.TestSupport;
 
 /// <summary>

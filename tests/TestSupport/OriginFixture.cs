@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace CmafOrigin.TestSupport;
 
 /// <summary>One origin with default settings shared by the tests of a class; each test uses its own channel.</summary>

@@ -135,12 +135,27 @@ public sealed class OriginHost : IAsyncDisposable
         return version is null ? null : ObjectMeta.FromHash(await db.HashGetAllAsync(Keys.Meta(objectPath, version)));
     }
 
+    /// <summary>True when the current version at <paramref name="path"/> is complete.</summary>
+    public async Task<bool> IsCompleteAsync(string path) => await CurrentMetaAsync(path) is { State: ObjectState.Complete };
+
     /// <summary>Waits until the current version at <paramref name="path"/> satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForCurrentAsync(string path, Func<ObjectMeta?, bool> condition, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(10));
         while (!condition(await CurrentMetaAsync(path)))
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
+
+    /// <summary>Waits until Delivery holds a request for an upload that has not started yet (the early-request wait).</summary>
+    public async Task WaitForHeldRequestAsync(CancellationToken cancellationToken)
+    {
+        var signals = DeliveryServices.GetRequiredService<Delivery.Feeds.UploadStartSignals>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (signals.Count == 0)
         {
             await Task.Delay(10, deadline.Token);
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using StackExchange.Redis;
-using Xunit;
 
 namespace CmafOrigin.TestSupport;
 

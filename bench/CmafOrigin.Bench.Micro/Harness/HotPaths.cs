@@ -5,6 +5,7 @@ using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Viewers;
 using CmafOrigin.Ingest.Extensions;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,11 +20,11 @@ namespace CmafOrigin.Bench.Micro.Harness;
 /// </summary>
 internal sealed class HotPaths : IAsyncDisposable
 {
-    private readonly RedisProcess _redis;
+    private readonly RedisServer _redis;
     private readonly IHost _ingest;
     private readonly IHost _delivery;
 
-    private HotPaths(RedisProcess redis, IHost ingest, IHost delivery)
+    private HotPaths(RedisServer redis, IHost ingest, IHost delivery)
     {
         _redis = redis;
         _ingest = ingest;
@@ -38,7 +39,7 @@ internal sealed class HotPaths : IAsyncDisposable
 
     public static async Task<HotPaths> StartAsync()
     {
-        var redis = await RedisProcess.StartAsync();
+        var redis = await RedisServer.StartDedicatedAsync(persistent: false);
         var ingest = Build(redis, builder => builder.AddIngestServices());
         var delivery = Build(redis, builder => builder.AddDeliveryServices());
         await ingest.StartAsync();
@@ -60,7 +61,7 @@ internal sealed class HotPaths : IAsyncDisposable
         await _redis.DisposeAsync();
     }
 
-    private static IHost Build(RedisProcess redis, Action<HostApplicationBuilder> addServices)
+    private static IHost Build(RedisServer redis, Action<HostApplicationBuilder> addServices)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using CmafOrigin.Bench.Measure;
-using CmafOrigin.Bench.Recording;
 
 namespace CmafOrigin.Bench.Load;
 

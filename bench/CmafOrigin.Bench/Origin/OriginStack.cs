@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using CmafOrigin.TestSupport;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Bench.Origin;

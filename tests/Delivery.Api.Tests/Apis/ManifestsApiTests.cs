@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CmafOrigin.Delivery.Tests.Apis;
 
@@ -12,8 +13,9 @@ public sealed class ManifestsApiTests(RedisServer redis)
     [Fact]
     public async Task Latest_IsTheManifestReplacedMostRecently_AndForgetsDeletedOnes()
     {
-        // An origin of its own: the index is origin-wide.
-        await using var origin = await OriginHost.StartAsync(redis);
+        // An origin of its own: the index is origin-wide. On a clock of its own: the index orders by upload time.
+        var clock = new ObservedClock();
+        await using var origin = await OriginHost.StartAsync(redis, services: services => services.AddSingleton<TimeProvider>(clock));
         using (var none = await origin.Delivery.GetAsync(new Uri("/api/manifests/latest", UriKind.Relative), Cancellation))
         {
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
@@ -38,7 +40,7 @@ public sealed class ManifestsApiTests(RedisServer redis)
         using var response = await origin.Ingest.PutAsync(new Uri($"/{path}", UriKind.Relative), new ByteArrayContent([1]), Cancellation);
         response.EnsureSuccessStatusCode();
         // Scores are milliseconds: keep successive uploads apart.
-        await Task.Delay(5, Cancellation);
+        ((ObservedClock)origin.IngestServices.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromMilliseconds(5));
     }
 
     private static async Task<string?> LatestAsync(OriginHost origin)

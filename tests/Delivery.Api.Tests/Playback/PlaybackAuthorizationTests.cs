@@ -3,7 +3,6 @@ using System.Net;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Playback;
 using CmafOrigin.TestSupport;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
 

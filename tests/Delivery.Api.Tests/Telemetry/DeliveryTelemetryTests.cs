@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using CmafOrigin.Delivery.Reports;
 using CmafOrigin.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace CmafOrigin.Delivery.Tests.Telemetry;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;

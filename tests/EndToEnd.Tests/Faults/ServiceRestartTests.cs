@@ -60,7 +60,7 @@ public sealed class ServiceRestartTests(RedisServer redis)
         var next = $"/{channel}/chunk-stream0-00002.m4s";
         // Asked for a moment before its upload starts: held until it does (its answer's headers wait for it).
         var opening = StreamingViewer.OpenAsync(deliveryC.Delivery, next, Cancellation);
-        await Task.Delay(TimeSpan.FromMilliseconds(300), Cancellation);
+        await deliveryC.WaitForHeldRequestAsync(Cancellation);
         using var created = await ingestD.Ingest.PutAsync(new Uri(next, UriKind.Relative), new ByteArrayContent(second), Cancellation);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await using var early = await opening;

@@ -1,0 +1,202 @@
+using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Delivery.Storage;
+using StackExchange.Redis;
+
+namespace CmafOrigin.Delivery.Feeds;
+
+/// <summary>
+/// The one reader of an in-progress object version in this process. It reads new entries from the
+/// version's chunk stream when woken by an event, keeps the chunks received so far, and wakes every
+/// viewer of the version at once: Redis reads per chunk do not grow with the number of viewers.
+/// </summary>
+internal sealed partial class LiveObjectFeed : IAsyncDisposable
+{
+    private const int ReadBatch = 256;
+
+    private readonly ObjectReader _reader;
+    private readonly RedisKey _chunksKey;
+    private readonly RedisKey _metaKey;
+    private readonly TimeSpan _safetyRecheck;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly ITimer _recheck;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private Task _pump = Task.CompletedTask;
+
+    private FeedChunk[] _chunks = new FeedChunk[16];
+    private int _count;
+    private long _size;
+    private FeedState _state;
+    private TaskCompletionSource _changed = NewSignal();
+    private RedisValue _lastId = "0-0";
+    private int _wakePending;
+
+    public LiveObjectFeed(ObjectVersion version, ObjectReader reader, TimeSpan safetyRecheck, TimeProvider time, ILogger logger)
+    {
+        Version = version;
+        _reader = reader;
+        _chunksKey = reader.Keys.Chunks(version.Path, version.Version);
+        _metaKey = reader.Keys.Meta(version.Path, version.Version);
+        _safetyRecheck = safetyRecheck;
+        _logger = logger;
+        // One timer per feed, re-armed before each wait: the safety re-check is a wake like an event's.
+        _recheck = time.CreateTimer(static state => ((LiveObjectFeed)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public ObjectVersion Version { get; }
+
+    /// <summary>Viewers attached; changed only under the hub's lock.</summary>
+    internal int Viewers { get; set; }
+
+    public FeedSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            return new FeedSnapshot(_count, _state, _changed.Task, _chunks);
+        }
+    }
+
+    /// <summary>Starts reading; called once the feed is registered for events, so none is missed in between.</summary>
+    public void Start() => _pump = Task.Run(PumpAsync);
+
+    /// <summary>New entries may be on the stream: read them. Cheap and idempotent, called for every event.</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Finish(FeedState.Aborted, "feed closed");
+        await _recheck.DisposeAsync();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await ReadNewEntriesAsync();
+                if (Snapshot().State != FeedState.Live)
+                {
+                    return;
+                }
+
+                // Woken by an event for this version, or by the safety re-check when none came.
+                _recheck.Change(_safetyRecheck, Timeout.InfiniteTimeSpan);
+                await _wake.WaitAsync(_stop.Token);
+                Interlocked.Exchange(ref _wakePending, 0);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex.IsStorageFailure())
+        {
+            FeedLog.ReadFailed(_logger, ex, Version.Path.Value, Version.Version);
+            Finish(FeedState.Aborted, "storage failed");
+        }
+    }
+
+    private async Task ReadNewEntriesAsync()
+    {
+        while (true)
+        {
+            var entries = await _reader.ReadAfterAsync(_chunksKey, _lastId, ReadBatch);
+            if (entries.Length == 0)
+            {
+                // Nothing new. Normal after a spurious wake-up; but if the version itself is gone
+                // (deleted, or expired because its Ingest died), nothing will ever come.
+                if (!await _reader.ExistsAsync(_metaKey))
+                {
+                    Finish(FeedState.Aborted, "the object is gone");
+                }
+
+                return;
+            }
+
+            foreach (var entry in entries)
+            {
+                _lastId = entry.Id;
+                var chunk = ChunkEntry.Parse(entry);
+                switch (chunk.Kind)
+                {
+                    case ChunkEntryKind.Data:
+                        Append(new FeedChunk(chunk.Data, chunk.ReceivedAt));
+                        break;
+                    case ChunkEntryKind.End when chunk.EndSize == _size:
+                        Finish(FeedState.Complete, null);
+                        return;
+                    case ChunkEntryKind.End:
+                        Finish(FeedState.Aborted, $"end marker says {chunk.EndSize} bytes, received {_size}");
+                        return;
+                    default:
+                        Finish(FeedState.Aborted, chunk.Reason ?? "upload aborted");
+                        return;
+                }
+            }
+
+            if (entries.Length < ReadBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Append(FeedChunk chunk)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (_state != FeedState.Live)
+            {
+                return;
+            }
+
+            if (_count == _chunks.Length)
+            {
+                Array.Resize(ref _chunks, _chunks.Length * 2);
+            }
+
+            _chunks[_count++] = chunk;
+            _size += chunk.Data.Length;
+            changed = _changed;
+            _changed = NewSignal();
+        }
+
+        changed.TrySetResult();
+    }
+
+    private void Finish(FeedState state, string? reason)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            if (_state != FeedState.Live)
+            {
+                return;
+            }
+
+            _state = state;
+            changed = _changed;
+        }
+
+        if (state == FeedState.Aborted)
+        {
+            FeedLog.Aborted(_logger, Version.Path.Value, Version.Version, reason ?? "unknown");
+        }
+
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using CmafOrigin.Contracts.Paths;
+using CmafOrigin.Contracts.Storage;
+using StackExchange.Redis;
+
+namespace CmafOrigin.Delivery.Storage;
+
+/// <summary>Reads object versions from Redis. Never blocks on Redis: every read returns what is there now.</summary>
+internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Lookup> _lookups = new(StringComparer.Ordinal);
+
+    private IDatabase Database => redis.GetDatabase();
+
+    public ObjectKeys Keys => keys;
+
+    /// <summary>
+    /// The current version of the object at <paramref name="path"/>, or null when there is none.
+    /// Requests for the same path share a lookup already under way if it began at or after
+    /// <paramref name="notBefore"/> (a <see cref="TimeProvider.GetTimestamp"/> of the injected clock; 0 accepts any): when an upload
+    /// starts, the viewers waiting for it wake together, and a thousand of them cost one lookup, not a thousand.
+    /// </summary>
+    public Task<ObjectVersion?> ResolveAsync(ObjectPath path, long notBefore = 0)
+    {
+        if (_lookups.TryGetValue(path.Value, out var running) && running.StartedAt >= notBefore)
+        {
+            return running.Result;
+        }
+
+        var lookup = new Lookup(time.GetTimestamp(), LookUpAsync(path));
+        _lookups[path.Value] = lookup;
+        lookup.Result.ContinueWith(
+            static (_, state) =>
+            {
+                var (lookups, key, done) = ((ConcurrentDictionary<string, Lookup>, string, Lookup))state!;
+                lookups.TryRemove(KeyValuePair.Create(key, done));
+            },
+            (_lookups, path.Value, lookup),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return lookup.Result;
+    }
+
+    private async Task<ObjectVersion?> LookUpAsync(ObjectPath path)
+    {
+        var version = (string?)await Database.StringGetAsync(keys.Current(path));
+        return version is null ? null : await GetVersionAsync(path, version);
+    }
+
+    /// <summary>One version of the object at <paramref name="path"/>, or null when it is no longer stored.</summary>
+    public async Task<ObjectVersion?> GetVersionAsync(ObjectPath path, string version)
+    {
+        // Both in one round trip: the meta and how long the version is still retained.
+        var metaKey = keys.Meta(path, version);
+        var hash = Database.HashGetAllAsync(metaKey);
+        var timeToLive = await Database.KeyTimeToLiveAsync(metaKey);
+        var meta = ObjectMeta.FromHash(await hash);
+        return meta is null ? null : new ObjectVersion(path, version, meta, timeToLive ?? TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// All pieces of a completed version, or null when they are no longer all there
+    /// (expired or deleted since it was resolved, or not matching the size its end marker states).
+    /// </summary>
+    public async Task<byte[]?> ReadCompletedAsync(ObjectVersion version)
+    {
+        var entries = await Database.StreamRangeAsync(keys.Chunks(version.Path, version.Version));
+        var pieces = new List<ReadOnlyMemory<byte>>(entries.Length);
+        long size = 0;
+        foreach (var entry in entries)
+        {
+            var piece = ChunkEntry.Parse(entry);
+            switch (piece.Kind)
+            {
+                case ChunkEntryKind.Data:
+                    pieces.Add(piece.Data);
+                    size += piece.Data.Length;
+                    break;
+                case ChunkEntryKind.End when piece.EndSize == size:
+                    return Concatenate(pieces, size);
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The manifest most recently replaced by its encoder, or null when none is on the air.</summary>
+    public async Task<LiveManifest?> LatestManifestAsync()
+    {
+        var latest = await Database.SortedSetRangeByRankWithScoresAsync(keys.Manifests, 0, 0, Order.Descending);
+        return latest.Length == 0
+            ? null
+            : new LiveManifest(latest[0].Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)latest[0].Score).UtcDateTime);
+    }
+
+    /// <summary>Entries of a version's chunk stream after <paramref name="afterId"/> (non-blocking XREAD).</summary>
+    public Task<StreamEntry[]> ReadAfterAsync(RedisKey chunks, RedisValue afterId, int count) =>
+        Database.StreamReadAsync(chunks, afterId, count);
+
+    public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
+
+    private sealed record Lookup(long StartedAt, Task<ObjectVersion?> Result);
+
+    private static byte[] Concatenate(List<ReadOnlyMemory<byte>> pieces, long size)
+    {
+        // One piece (a manifest, a small segment) is already a whole array: no copy.
+        if (pieces.Count == 1 && MemoryMarshal.TryGetArray(pieces[0], out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length)
+        {
+            return whole.Array;
+        }
+
+        var body = new byte[size];
+        var offset = 0;
+        foreach (var piece in pieces)
+        {
+            piece.Span.CopyTo(body.AsSpan(offset));
+            offset += piece.Length;
+        }
+
+        return body;
+    }
+}
+
+/// <summary>A manifest on the air: its path (no leading slash) and when it was last replaced.</summary>
+/// <remarks>A UTC <see cref="DateTime"/>, so JSON carries it as <c>2026-11-23T20:00:00.000Z</c>.</remarks>
+internal sealed record LiveManifest(string Path, DateTime UpdatedAt);
+

@@ -1,0 +1,16 @@
+-- Append: one piece of an uploading version, as one stream entry. Returns 0 when the version is no longer uploading.
+local meta, chunks, current, versions = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local version, data, received_us, now_ms, uploading_ttl_ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local events, chunk_event = ARGV[6], ARGV[7]
+
+if redis.call('HGET', meta, 'state') ~= 'uploading' then return 0 end
+redis.call('XADD', chunks, '*', 'd', data, 't', received_us)
+redis.call('HINCRBY', meta, 'size', #data)
+redis.call('HINCRBY', meta, 'chunks', 1)
+redis.call('HSET', meta, 'updated', now_ms)
+redis.call('PEXPIRE', meta, uploading_ttl_ms)
+redis.call('PEXPIRE', chunks, uploading_ttl_ms)
+if redis.call('GET', current) == version then redis.call('PEXPIRE', current, uploading_ttl_ms) end
+track(versions, version, now_ms + uploading_ttl_ms, now_ms)
+redis.call('PUBLISH', events, chunk_event)
+return 1

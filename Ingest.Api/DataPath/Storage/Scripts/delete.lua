@@ -1,0 +1,38 @@
+-- Delete: removes exactly the versions listed (a version begun since they were listed survives, and stays current)
+-- and returns how many keys it removed. Deleting the channel's manifest ends the channel; deleting its last object
+-- (ffmpeg's remove_at_exit) also removes the channel's own keys; deleting a recorded init segment's version forgets
+-- the record.
+local current, versions, channel, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local events, deleted_event, channel_events, activity_cap = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local path, now_ms, ended_event, name = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+-- Then the versions to delete: ARGV from 9, and the meta and chunks of each in KEYS from 5.
+local first_version_arg, first_version_key = 9, 5
+
+local current_version = redis.call('GET', current)
+local removed = 0
+local open = 0
+local init = redis.call('HGET', channel, 'init:' .. name)
+for i = 0, #ARGV - first_version_arg do
+  local version = ARGV[first_version_arg + i]
+  local meta, chunks = KEYS[first_version_key + 2 * i], KEYS[first_version_key + 1 + 2 * i]
+  if redis.call('HGET', meta, 'state') == 'uploading' then open = open + 1 end
+  removed = removed + redis.call('DEL', meta, chunks)
+  redis.call('ZREM', versions, version)
+  if current_version == version then removed = removed + redis.call('DEL', current) end
+  if init == version then redis.call('HDEL', channel, 'init:' .. name) end
+end
+local gone = redis.call('ZCARD', versions) == 0
+if gone then redis.call('DEL', versions) end
+if removed > 0 then
+  redis.call('PUBLISH', events, deleted_event)
+  local state = redis.call('HGET', channel, 'state')
+  -- An upload deleted under its uploader never completes or aborts: it is no longer open.
+  if state and open > 0 and redis.call('HINCRBY', channel, 'open', -open) < 0 then redis.call('HSET', channel, 'open', 0) end
+  local last = gone and state and redis.call('HINCRBY', channel, 'objects', -1) <= 0
+  if state == 'live' and (last or redis.call('HGET', channel, 'manifest') == path) then
+    redis.call('HSET', channel, 'state', 'ended', 'ended', now_ms)
+    emit(activity, ended_event, channel_events, activity_cap, true)
+  end
+  if last then redis.call('DEL', channel, activity) end
+end
+return removed
