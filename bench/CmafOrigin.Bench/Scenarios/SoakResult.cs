@@ -21,22 +21,3 @@ internal sealed record SoakResult
 
     public required IReadOnlyList<SoakSample> Samples { get; init; }
 }
-
-/// <summary>
-/// One sample of the soak. RSS from /proc (VmRSS); heap = each service's managed heap right after a full GC forced over
-/// EventPipe; Redis's own <c>used_memory</c> and key count; metric series = lines of each service's /metrics scrape (a
-/// tag with unbounded values shows as a count that keeps rising).
-/// </summary>
-internal sealed record SoakSample(
-    double Seconds,
-    double IngestRssMb,
-    double DeliveryRssMb,
-    double RedisRssMb,
-    double? IngestHeapMb,
-    double? DeliveryHeapMb,
-    double RedisUsedMb,
-    long RedisKeys,
-    int IngestMetricSeries,
-    int DeliveryMetricSeries,
-    int ChannelsLive,
-    int ViewersOpen);

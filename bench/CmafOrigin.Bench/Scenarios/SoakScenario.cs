@@ -70,7 +70,8 @@ internal static class SoakScenario
         var channelTasks = Enumerable.Range(0, slots).Select(slot => Task.Run(async () =>
         {
             var startAt = t0 + BenchClock.Ticks(segmentDuration * channelSegments * slot / slots);
-            while (startAt + BenchClock.Ticks(segmentDuration * channelSegments) <= end && !cancellationToken.IsCancellationRequested)
+            // Channels start until the end, so that the last samples see as many as the first: the soak stops them then.
+            while (startAt < end && !stop.IsCancellationRequested)
             {
                 var number = Interlocked.Increment(ref started);
                 var name = $"live/soak-{number.ToString("D4", CultureInfo.InvariantCulture)}";
@@ -80,16 +81,22 @@ internal static class SoakScenario
                     live.Add(channel);
                 }
 
-                await channel.RunAsync(origin, recording.Manifest, deleteHttp, errors, cancellationToken);
-                lock (liveGate)
+                try
                 {
-                    live.Remove(channel);
+                    await channel.RunAsync(origin, recording.Manifest, deleteHttp, errors, stop.Token);
+                }
+                finally
+                {
+                    lock (liveGate)
+                    {
+                        live.Remove(channel);
+                    }
                 }
 
                 // The next channel of this slot starts a moment later, under a new name.
                 startAt = Math.Max(BenchClock.Now, startAt + BenchClock.Ticks(segmentDuration * channelSegments)) + BenchClock.Ticks(TimeSpan.FromSeconds(2));
             }
-        }, cancellationToken)).ToList();
+        }, stop.Token)).ToList();
 
         // 3. Viewers, and an operator's status page
         var passThrough = new Samples();
@@ -170,15 +177,18 @@ internal static class SoakScenario
             samples.Add(sample);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[soak] {sample.Seconds,6:0} s  RSS MB ingest {sample.IngestRssMb,6:0.0} delivery {sample.DeliveryRssMb,6:0.0} redis {sample.RedisRssMb,6:0.0}  " +
-                $"heap MB ingest {sample.IngestHeapMb,6:0.00} delivery {sample.DeliveryHeapMb,6:0.00}  redis used {sample.RedisUsedMb,6:0.0} MB {sample.RedisKeys,5} keys  " +
+                $"heap MB ingest {sample.IngestHeapMb,6:0.00} delivery {sample.DeliveryHeapMb,6:0.00} (GC committed {sample.IngestCommittedMb:0}/{sample.DeliveryCommittedMb:0}, anon {sample.IngestRss.AnonMb:0}/{sample.DeliveryRss.AnonMb:0}, code {sample.IngestRss.ShmemMb:0}/{sample.DeliveryRss.ShmemMb:0})  redis used {sample.RedisUsedMb,6:0.0} MB {sample.RedisKeys,5} keys  " +
                 $"series {sample.IngestMetricSeries}/{sample.DeliveryMetricSeries}  channels {channelsLive} viewers {sample.ViewersOpen}  errors {errors.Total}"));
         }
 
-        await Task.WhenAll(channelTasks);
         var elapsed = clock.Elapsed;
+        // Errors until now: stopping the channels mid-segment below cuts their viewers off on purpose.
+        var errorTotal = errors.Total;
+        var errorKinds = errors.ByKind;
+        var errorExamples = errors.Examples;
         var cpuSeconds = cpu.ToDictionary(m => m.Key, m => Math.Round(m.Value.Elapsed(), 1));
         await stop.CancelAsync();
-        await Task.WhenAll(viewerTasks.Append(statusTask)).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        await Task.WhenAll(channelTasks.Concat(viewerTasks).Append(statusTask)).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
         // 5. Slopes
         var after = samples.Where(s => s.Seconds >= warmup.TotalSeconds).ToList();
@@ -190,6 +200,12 @@ internal static class SoakScenario
             ["ingest_heap"] = SlopeOf(s => s.IngestHeapMb),
             ["delivery_rss"] = SlopeOf(s => s.DeliveryRssMb),
             ["delivery_heap"] = SlopeOf(s => s.DeliveryHeapMb),
+            ["ingest_gc_committed"] = SlopeOf(s => s.IngestCommittedMb),
+            ["delivery_gc_committed"] = SlopeOf(s => s.DeliveryCommittedMb),
+            ["ingest_rss_anon"] = SlopeOf(s => s.IngestRss.AnonMb),
+            ["delivery_rss_anon"] = SlopeOf(s => s.DeliveryRss.AnonMb),
+            ["ingest_rss_code"] = SlopeOf(s => s.IngestRss.ShmemMb),
+            ["delivery_rss_code"] = SlopeOf(s => s.DeliveryRss.ShmemMb),
             ["redis_rss"] = SlopeOf(s => s.RedisRssMb),
             ["redis_used"] = SlopeOf(s => s.RedisUsedMb),
         };
@@ -211,9 +227,9 @@ internal static class SoakScenario
             P999Ms = summary.P999,
             MaxMs = summary.Max,
             Samples = summary.Samples,
-            Errors = errors.Total + status.Failures,
-            ErrorKinds = errors.ByKind,
-            ErrorExamples = errors.Examples,
+            Errors = errorTotal + status.Failures,
+            ErrorKinds = errorKinds,
+            ErrorExamples = errorExamples,
             DeliveryRssMb = Math.Round(ProcStats.StatusMiB(origin.Delivery.Pid, "VmHWM"), 1),
             IngestRssMb = Math.Round(ProcStats.StatusMiB(origin.Ingest.Pid, "VmHWM"), 1),
             RedisRssMb = Math.Round(ProcStats.StatusMiB(origin.Redis.Pid, "VmHWM"), 1),
@@ -251,6 +267,9 @@ internal static class SoakScenario
         var server = origin.Connection.GetServer(origin.Connection.GetEndPoints()[0]);
         var memory = (await server.InfoAsync("memory")).SelectMany(g => g).FirstOrDefault(p => p.Key == "used_memory").Value;
         var keys = await server.DatabaseSizeAsync();
+        var ingest = await ScrapeAsync(metrics, origin.IngestUri, cancellationToken);
+        var delivery = await ScrapeAsync(metrics, origin.DeliveryUri, cancellationToken);
+        double Mb(int pid, string field) => Math.Round(ProcStats.StatusMiB(pid, field), 1);
         return new SoakSample(
             Math.Round(seconds, 1),
             Math.Round(ProcStats.StatusMiB(origin.Ingest.Pid, "VmRSS"), 1),
@@ -260,23 +279,32 @@ internal static class SoakScenario
             deliveryHeap is { } d ? Math.Round(d / 1048576.0, 2) : null,
             Math.Round(long.Parse(memory ?? "0", CultureInfo.InvariantCulture) / 1048576.0, 1),
             keys,
-            await MetricSeriesAsync(metrics, origin.IngestUri, cancellationToken),
-            await MetricSeriesAsync(metrics, origin.DeliveryUri, cancellationToken),
+            ingest.CommittedMb,
+            delivery.CommittedMb,
+            new RssParts(Mb(origin.Ingest.Pid, "RssAnon"), Mb(origin.Ingest.Pid, "RssFile"), Mb(origin.Ingest.Pid, "RssShmem")),
+            new RssParts(Mb(origin.Delivery.Pid, "RssAnon"), Mb(origin.Delivery.Pid, "RssFile"), Mb(origin.Delivery.Pid, "RssShmem")),
+            ingest.Series,
+            delivery.Series,
             channelsLive,
             viewersOpen);
     }
 
-    /// <summary>Series in a service's Prometheus scrape (sample lines); -1 when it could not be read.</summary>
-    private static async Task<int> MetricSeriesAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
+    /// <summary>
+    /// Series in a service's Prometheus scrape (sample lines), and the memory its GC had committed at the last
+    /// collection (MB: what of the RSS the managed heap holds); -1 when it could not be read.
+    /// </summary>
+    private static async Task<(int Series, double CommittedMb)> ScrapeAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
     {
         try
         {
-            var text = await http.GetStringAsync(new Uri(service, "/metrics"), cancellationToken);
-            return text.Split('\n').Count(line => line.Length > 0 && line[0] != '#');
+            var lines = (await http.GetStringAsync(new Uri(service, "/metrics"), cancellationToken)).Split('\n');
+            var committed = lines.FirstOrDefault(line => line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal));
+            var bytes = committed is null ? -1 : double.Parse(committed[(committed.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
+            return (lines.Count(line => line.Length > 0 && line[0] != '#'), bytes < 0 ? -1 : Math.Round(bytes / 1048576, 1));
         }
         catch (HttpRequestException)
         {
-            return -1;
+            return (-1, -1);
         }
     }
 
