@@ -31,6 +31,17 @@ public sealed class LoadToolTests
     }
 
     [Fact]
+    public void Slope_PerHour_IsTheLeastSquaresLine()
+    {
+        // 2 MB per hour over an hour, plus noise symmetric about the middle: the slope ignores both it and the start.
+        double[] noise = [0.5, -0.5, -0.5, -0.5, -0.5, 0.5];
+        var points = noise.Select((n, i) => (Hours: i / 5.0, Value: 100 + (2 * i / 5.0) + n)).ToList();
+
+        Assert.Equal(2, Slope.PerHour(points), precision: 6);
+        Assert.True(double.IsNaN(Slope.PerHour([(0.5, 1)])));
+    }
+
+    [Fact]
     public void Samples_Percentile_IsNearestRank()
     {
         var samples = new Samples();

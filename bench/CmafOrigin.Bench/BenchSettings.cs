@@ -12,6 +12,9 @@ internal sealed class BenchSettings
     /// <summary>Named on the command line only (not in all): the LL-HLS comparison.</summary>
     public static readonly string[] ExtraScenarios = ["hls-dash", "hls"];
 
+    /// <summary>Scenarios that <c>all</c> leaves out: they take many minutes.</summary>
+    public static readonly string[] LongScenarios = ["soak"];
+
     public List<string> Scenarios { get; } = [];
 
     /// <summary>Length of a live scenario's upload (segments of 2 s, warm-up included).</summary>
@@ -23,6 +26,18 @@ internal sealed class BenchSettings
     public int? ViewersPerChannel { get; set; }
 
     public int? Channels { get; set; }
+
+    /// <summary>Soak: how long it runs, in minutes.</summary>
+    public double SoakMinutes { get; set; } = 12;
+
+    /// <summary>Soak: minutes at the start left out of the slopes; null for a third of the run, at least 3.</summary>
+    public double? SoakWarmupMinutes { get; set; }
+
+    /// <summary>Soak: seconds between two memory samples.</summary>
+    public double SampleSeconds { get; set; } = 10;
+
+    /// <summary>Soak: how long each channel is pushed before it stops and the next one starts under a new name.</summary>
+    public TimeSpan ChannelDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan RecordSeconds { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -57,15 +72,20 @@ internal sealed class BenchSettings
         Usage: dotnet run -c Release --project bench/CmafOrigin.Bench -- <scenario>... [options]
 
         Scenarios: latency, fanout, ingest, complete, or all (in that order); hls-dash and hls (LL-DASH against
-        LL-HLS viewers of one 3-rendition push, N from --viewers, default 500; keep --duration within the recording). Each starts its own redis-server,
+        LL-HLS viewers of one 3-rendition push, N from --viewers, default 500; keep --duration within the recording);
+        soak (long, never part of all). Each starts its own redis-server,
         Ingest.Api and Delivery.Api (and nginx for complete) on free loopback ports and stops them after.
         Results: a table on the console and bench/results/<scenario>.json.
 
         Options:
           --duration <s>          live scenarios: seconds of upload, warm-up included (default 60)
           --warmup-segments <n>   live scenarios: first segments left out of the numbers (default 2)
-          --viewers <n>           override viewers per channel (smoke runs)
-          --channels <n>          override channels (smoke runs)
+          --viewers <n>           override viewers per channel (smoke runs; soak: per channel at once, default 8)
+          --channels <n>          override channels (smoke runs; soak: channels at once, default 4)
+          --minutes <m>           soak: minutes to run (default 12)
+          --warmup-minutes <m>    soak: minutes left out of the slopes (default a third of the run, at least 3)
+          --sample-seconds <s>    soak: seconds between memory samples (default 10)
+          --channel-seconds <s>   soak: seconds each channel is pushed before the next one replaces it (default 60)
           --complete-seconds <s>  complete: seconds per server per round (default 10; 2 rounds)
           --complete-warmup <s>   complete: seconds of load per server before measuring (default 3)
           --record-seconds <s>    length of the ffmpeg recording made once into bench/.cache (default 30)
@@ -102,6 +122,18 @@ internal sealed class BenchSettings
                 case "--channels":
                     settings.Channels = Number();
                     break;
+                case "--minutes":
+                    settings.SoakMinutes = Seconds();
+                    break;
+                case "--warmup-minutes":
+                    settings.SoakWarmupMinutes = Seconds();
+                    break;
+                case "--sample-seconds":
+                    settings.SampleSeconds = Seconds();
+                    break;
+                case "--channel-seconds":
+                    settings.ChannelDuration = TimeSpan.FromSeconds(Seconds());
+                    break;
                 case "--complete-seconds":
                     settings.CompleteSeconds = TimeSpan.FromSeconds(Seconds());
                     break;
@@ -130,7 +162,7 @@ internal sealed class BenchSettings
                 case "--results":
                     settings.ResultsDirectoryOverride = Path.GetFullPath(Value());
                     break;
-                case var name when AllScenarios.Contains(name) || ExtraScenarios.Contains(name):
+                case var name when AllScenarios.Contains(name) || ExtraScenarios.Contains(name) || LongScenarios.Contains(name):
                     settings.Scenarios.Add(name);
                     break;
                 default:

@@ -50,6 +50,7 @@ foreach (var name in settings.Scenarios)
     var result = name switch
     {
         "complete" => await CompleteScenario.RunAsync(recording, settings, cancel.Token),
+        "soak" => await SoakScenario.RunAsync(recording, settings, cancel.Token),
         _ => await LiveScenario.RunAsync(Scenarios.Live(name, settings), recording, settings, cancel.Token),
     };
     results.Add(result);

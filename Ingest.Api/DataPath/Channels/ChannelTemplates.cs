@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Channels;
@@ -9,34 +10,81 @@ namespace CmafOrigin.Ingest.Channels;
 /// The segment templates of a channel's manifest, read from the channel's hash where the Ingest that stored
 /// the manifest put them: any Ingest instance can tell the track of any segment.
 /// </summary>
-internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys keys)
+/// <remarks>
+/// The parsed templates are cached per channel. Channels come and go for weeks, mostly under names never used again,
+/// so a channel is dropped from the cache once Redis no longer holds it, or when no upload of it has asked for
+/// <see cref="IngestOptions.CompletedRetention"/> (its hash expires from Redis then too).
+/// </remarks>
+internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys keys, TimeProvider time, IOptions<IngestOptions> options)
 {
-    private const int MaxChannels = 1024;
+    /// <summary>A last resort against a burst of new channels within one retention.</summary>
+    internal const int MaxChannels = 1024;
 
     // Parsed once per distinct text; a manifest's templates rarely change during a run.
-    private readonly ConcurrentDictionary<string, (string Text, IReadOnlyList<SegmentTemplate> Templates)> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Parsed> _parsed = new(StringComparer.Ordinal);
+    private readonly TimeSpan _unusedFor = options.Value.CompletedRetention;
+    private long _nextSweep;
+
+    /// <summary>Channels cached now.</summary>
+    public int Count => _parsed.Count;
 
     public async Task<IReadOnlyList<SegmentTemplate>> GetAsync(string channel)
     {
         var text = (string?)await redis.GetDatabase().HashGetAsync(keys.Channel(channel), ChannelFields.Templates);
+        var now = time.GetUtcNow();
+        SweepIfDue(now);
         if (string.IsNullOrEmpty(text))
         {
+            // Expired or purged on Redis (or no manifest yet): nothing of it worth keeping here.
+            _parsed.TryRemove(channel, out _);
             return [];
         }
 
         if (_parsed.TryGetValue(channel, out var known) && string.Equals(known.Text, text, StringComparison.Ordinal))
         {
+            known.Used(now);
             return known.Templates;
         }
 
         var templates = SegmentTemplate.Deserialize(text);
         if (_parsed.Count >= MaxChannels)
         {
-            // Channels come and go over weeks; this is only a cache of what Redis holds.
             _parsed.Clear();
         }
 
-        _parsed[channel] = (text, templates);
+        _parsed[channel] = new Parsed(text, templates, now);
         return templates;
+    }
+
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        // A few sweeps per retention, by whichever call finds one due: a channel unused that long goes within about 1.25 of it.
+        var due = Interlocked.Read(ref _nextSweep);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweep, (now + (_unusedFor / 4)).UtcTicks, due) != due)
+        {
+            return;
+        }
+
+        foreach (var entry in _parsed)
+        {
+            if (now - entry.Value.LastUsed > _unusedFor)
+            {
+                // Only this entry: a channel parsed again meanwhile stays.
+                _parsed.TryRemove(entry);
+            }
+        }
+    }
+
+    private sealed class Parsed(string text, IReadOnlyList<SegmentTemplate> templates, DateTimeOffset at)
+    {
+        private long _lastUsed = at.UtcTicks;
+
+        public string Text { get; } = text;
+
+        public IReadOnlyList<SegmentTemplate> Templates { get; } = templates;
+
+        public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsed), TimeSpan.Zero);
+
+        public void Used(DateTimeOffset at) => Interlocked.Exchange(ref _lastUsed, at.UtcTicks);
     }
 }

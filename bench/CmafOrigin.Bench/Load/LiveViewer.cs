@@ -29,6 +29,16 @@ internal sealed class LiveViewer(HttpClient http, Uri delivery, LiveUpload uploa
         }
     }
 
+    /// <summary>A viewer that joins a running channel: the init segment, then segments <paramref name="first"/> to <paramref name="last"/>.</summary>
+    public async Task FollowAsync(int first, int last, CancellationToken cancellationToken)
+    {
+        await FetchInitAsync(cancellationToken);
+        for (var number = first; number <= last && !cancellationToken.IsCancellationRequested; number++)
+        {
+            await FetchSegmentAsync(number, cancellationToken);
+        }
+    }
+
     private async Task FetchInitAsync(CancellationToken cancellationToken)
     {
         try

@@ -284,7 +284,7 @@ internal static class LiveScenario
         return result with { TargetMet = spec.Met(result) };
     }
 
-    private static async Task RunEncoderAsync(
+    internal static async Task RunEncoderAsync(
         OriginStack origin, LiveUpload upload, int segments, TimeSpan segmentDuration, HttpClient? deletes, ErrorCounts errors, CancellationToken cancellationToken)
     {
         await using var uploader = new ChunkedUploader(origin.IngestUri.Host, origin.IngestUri.Port);
@@ -321,7 +321,7 @@ internal static class LiveScenario
         await Task.WhenAll(pendingDeletes);
     }
 
-    private static async Task RunManifestAsync(
+    internal static async Task RunManifestAsync(
         OriginStack origin, LiveUpload first, int segments, TimeSpan segmentDuration, byte[] manifest, ErrorCounts errors, CancellationToken cancellationToken)
     {
         await using var uploader = new ChunkedUploader(origin.IngestUri.Host, origin.IngestUri.Port);
@@ -350,7 +350,7 @@ internal static class LiveScenario
         }
     }
 
-    private static async Task DeleteAsync(HttpClient http, Uri uri, ErrorCounts errors, CancellationToken cancellationToken)
+    internal static async Task DeleteAsync(HttpClient http, Uri uri, ErrorCounts errors, CancellationToken cancellationToken)
     {
         try
         {

@@ -100,6 +100,9 @@ internal sealed record ScenarioResult
 
     public double? NginxCpuS { get; init; }
 
+    /// <summary>The soak scenario's memory samples and slopes.</summary>
+    public SoakResult? Soak { get; init; }
+
     public required string Target { get; init; }
 
     public required bool TargetMet { get; init; }

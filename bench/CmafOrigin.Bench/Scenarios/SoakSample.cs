@@ -1,0 +1,24 @@
+namespace CmafOrigin.Bench.Scenarios;
+
+/// <summary>
+/// One sample of the soak. RSS from /proc (VmRSS); heap = each service's managed heap right after a full GC forced over
+/// EventPipe, and the memory the GC had committed then; Redis's own <c>used_memory</c> and key count; metric series = lines of each service's /metrics scrape (a
+/// tag with unbounded values shows as a count that keeps rising).
+/// </summary>
+internal sealed record SoakSample(
+    double Seconds,
+    double IngestRssMb,
+    double DeliveryRssMb,
+    double RedisRssMb,
+    double? IngestHeapMb,
+    double? DeliveryHeapMb,
+    double RedisUsedMb,
+    long RedisKeys,
+    double IngestCommittedMb,
+    double DeliveryCommittedMb,
+    RssParts IngestRss,
+    RssParts DeliveryRss,
+    int IngestMetricSeries,
+    int DeliveryMetricSeries,
+    int ChannelsLive,
+    int ViewersOpen);
