@@ -75,9 +75,9 @@ public sealed class EncoderExitTests(RedisServer redis)
         }
     }
 
-    /// <summary>The keys of objects, leaving out the channel's own record (<c>@channel</c>, <c>@activity</c>).</summary>
+    /// <summary>The keys of objects, leaving out the channel's own records (<c>@channel</c>, <c>@activity</c>, <c>@encoder</c>…), checked below for a bounded life.</summary>
     private static List<string> ObjectKeysOf(IReadOnlyList<string> keys) =>
-        [.. keys.Where(key => !key.EndsWith(":@channel", StringComparison.Ordinal) && !key.EndsWith(":@activity", StringComparison.Ordinal))];
+        [.. keys.Where(key => !key.Contains("}:@", StringComparison.Ordinal))];
 
     /// <summary>Each key with the state of its version, e.g. <c>out.mpd:1a2b…:meta (aborted)</c>.</summary>
     private static async Task<IReadOnlyList<string>> DescribeAsync(OriginHost origin, IReadOnlyList<string> keys)
