@@ -45,6 +45,18 @@ internal sealed class PendingAborts(ObjectStore store, IConnectionMultiplexer re
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = WriteAsync();
 
+    /// <summary>
+    /// Writes the pending markers in the background, if there are any: called when an upload begins, since the write on
+    /// reconnection fails when Redis answers before it is ready (still loading its data) and nothing else would retry it.
+    /// </summary>
+    public void WriteIfAny()
+    {
+        if (!_pending.IsEmpty)
+        {
+            _ = WriteAsync();
+        }
+    }
+
     /// <summary>Writes every pending marker; stops at the first failure (Redis gone again) and keeps the rest.</summary>
     internal async Task WriteAsync()
     {

@@ -106,6 +106,8 @@ internal sealed class UploadReceiver(
 
         UploadLog.Started(logger, path.Value, upload.Version);
         healer.UploadBegun(upload);
+        // Redis takes writes again: write the markers it missed, in case the write on reconnection met it still loading.
+        pendingAborts.WriteIfAny();
         // The trace id stored with the version lets every delivery of these bytes link back to this span.
         Activity.Current?.SetTag("cmaforigin.path", path.Value).SetTag("cmaforigin.version", upload.Version);
         metrics.UploadStarted();
