@@ -14,14 +14,22 @@ internal static class EmbeddedFiles
 {
     public const string PageName = "index.html";
 
-    /// <summary>Every file under <paramref name="resourcePrefix"/> by name; fails when the page or one of <paramref name="required"/> is missing.</summary>
+    /// <summary>The files every page serves as its own too (Operations/Shared/: the theme, the canvas helper).</summary>
+    public const string SharedPrefix = "shared/";
+
+    /// <summary>
+    /// Every file under <paramref name="resourcePrefix"/> by name, and the shared files; fails when the page or one of
+    /// <paramref name="required"/> is missing.
+    /// </summary>
     public static IReadOnlyDictionary<string, EmbeddedFile> Load(string resourcePrefix, params string[] required)
     {
         var assembly = typeof(EmbeddedFiles).Assembly;
         var files = new Dictionary<string, EmbeddedFile>(StringComparer.Ordinal);
-        foreach (var resource in assembly.GetManifestResourceNames().Where(name => name.StartsWith(resourcePrefix, StringComparison.Ordinal)))
+        var resources = assembly.GetManifestResourceNames();
+        foreach (var resource in resources.Where(name => name.StartsWith(resourcePrefix, StringComparison.Ordinal))
+            .Concat(resources.Where(name => name.StartsWith(SharedPrefix, StringComparison.Ordinal))))
         {
-            var name = resource[resourcePrefix.Length..];
+            var name = resource[(resource.StartsWith(SharedPrefix, StringComparison.Ordinal) ? SharedPrefix : resourcePrefix).Length..];
             var content = Read(assembly, resource);
             var hash = Convert.ToHexStringLower(SHA256.HashData(content))[..32];
             files[name] = new EmbeddedFile(name, ContentTypeOf(name), content, new EntityTagHeaderValue($"\"{hash}\""));

@@ -5,29 +5,36 @@ namespace CmafOrigin.Browser.Tests;
 
 /// <summary>
 /// The LL-HLS Delivery generates from an ffmpeg LL-DASH push (two video renditions and audio, 2 s segments of 0.5 s
-/// chunks), played by hls.js (npm, low-latency mode) through /player in headless Chromium.
+/// chunks), played through /player in headless Chromium by hls.js (npm, low-latency mode) and by Shaka Player (npm,
+/// <c>streaming.lowLatencyMode</c>, <c>?player=shaka</c>).
 /// </summary>
 [Collection(nameof(OnePlaybackAtATime))]
 public sealed class HlsPlaybackTests(RedisServer redis, Chromium chromium)
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan Recorded = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 
-    [Fact]
-    public async Task HlsJs_PlaysTheGeneratedLowLatencyHls_Within2Seconds_WithoutStallsOrErrors()
+    /// <param name="player">The page's player: <c>hls.js</c> (its default for a playlist) or <c>shaka</c>.</param>
+    /// <param name="maximumLatency">Seconds behind the encoder at most. Shaka starts at a segment's first independent part,
+    /// up to a segment behind, and catches up at 1.5×: it is allowed half a second more.</param>
+    [Theory]
+    [InlineData("hls.js", 30, 2.0, "hls-playback.txt")]
+    [InlineData("shaka", 25, 2.5, "shaka-hls-playback.txt")]
+    public async Task Player_PlaysTheGeneratedLowLatencyHls_WithinItsLatency_WithoutStallsOrErrors(
+        string player, int recordedSeconds, double maximumLatency, string figuresFile)
     {
         await using var origin = await OriginHost.StartAsync(redis);
         await using var encoder = FfmpegEncoder.Start(origin.IngestUri, TestPaths.Channel(), new Uri(origin.DeliveryUri, "/time"));
         await Publishing.WaitForFirstSegmentAsync(origin, encoder.Channel, encoder.Process, TimeSpan.FromSeconds(30), Cancellation);
 
         var playlist = new Uri(origin.DeliveryUri, $"/{encoder.Channel}/out.m3u8");
-        await using var playback = await PlaybackPage.OpenAsync(chromium, new Uri(origin.DeliveryUri, "/player?src=" + Uri.EscapeDataString(playlist.AbsoluteUri)));
+        var choice = player == "shaka" ? "player=shaka&" : string.Empty;
+        await using var playback = await PlaybackPage.OpenAsync(chromium, new Uri(origin.DeliveryUri, $"/player?{choice}src=" + Uri.EscapeDataString(playlist.AbsoluteUri)));
         await playback.WaitForPlaybackAsync(TimeSpan.FromSeconds(30), Cancellation);
         var before = playback.Responses.Count;
-        var report = await playback.RecordAsync(Recorded, Cancellation);
+        var report = await playback.RecordAsync(TimeSpan.FromSeconds(recordedSeconds), Cancellation);
         var during = playback.Responses.Skip(before).ToList();
 
         var seconds = report.Duration.TotalSeconds;
@@ -41,11 +48,11 @@ public sealed class HlsPlaybackTests(RedisServer redis, Chromium chromium)
         // The measured figures, kept with the test's artifacts (the README quotes them).
         var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts", "browser");
         Directory.CreateDirectory(artifacts);
-        await File.WriteAllTextAsync(Path.Combine(artifacts, "hls-playback.txt"), figures + "\n" + report.Timeline(), Cancellation);
+        await File.WriteAllTextAsync(Path.Combine(artifacts, figuresFile), figures + "\n" + report.Timeline(), Cancellation);
 
         var failed = playback.Responses.Where(r => r.Status >= 400).Select(r => $"{r.Status} {r.Url}").ToList();
         Assert.True(failed.Count == 0, $"responses failed:\n{string.Join('\n', failed)}");
-        Assert.True(parts > 0, "hls.js loaded no part: it did not play in low-latency mode");
-        report.AssertSmooth(maximumLatency: 2.0, WarmUp, minimumAdvance: 25);
+        Assert.True(parts > 0, $"{player} loaded no part: it did not play in low-latency mode");
+        report.AssertSmooth(maximumLatency, WarmUp, minimumAdvance: recordedSeconds - 5);
     }
 }

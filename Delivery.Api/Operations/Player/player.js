@@ -245,17 +245,7 @@
   }
 
   function drawChart(canvas, key, chart, now) {
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
-    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
-    }
-
-    const context = canvas.getContext('2d');
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, width, height);
+    const { context, width, height } = window.originCanvas(canvas);
 
     const points = stats.samples.filter((s) => Number.isFinite(s[key]));
     const top = Math.max(chart.floor(), ...points.map((s) => s[key] * 1.15)) || 1;

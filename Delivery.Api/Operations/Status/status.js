@@ -153,17 +153,7 @@
 
   // A small line chart of the history, newest at the right edge; the scale (top edge's value) at the top left.
   function drawChart(canvas, chart, history) {
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
-    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
-    }
-
-    const context = canvas.getContext('2d');
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, width, height);
+    const { context, width, height } = window.originCanvas(canvas);
 
     const times = history.at;
     const values = chart.series.flatMap((s) => history[s.key]);
