@@ -27,7 +27,7 @@ internal static class Executable
     /// <summary>Like <see cref="Find"/>, but a missing program is an <see cref="AppHostException"/> naming the package to install.</summary>
     public static string Require(string name, string debianPackage) =>
         Find(name) ?? throw new AppHostException(
-            $"{name} not found: install it with 'sudo apt-get install -y {debianPackage}'");
+            $"{name} not found: install it with 'apt-get install -y {debianPackage}' (as root, or with sudo)");
 
     private static bool IsExecutableFile(string path)
     {

@@ -33,6 +33,10 @@ internal sealed partial class AppHostRun : IAsyncDisposable
         DashboardUrl = new Uri($"http://localhost:{dashboardPort}");
     }
 
+    /// <summary>Where the .NET SDK and its <c>dotnet</c> muxer are: three levels above the runtime running this test.</summary>
+    public static string DotnetRoot { get; } =
+        Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+
     /// <summary>The pid of <c>dotnet run</c>: what a terminal's Ctrl+C or <c>timeout</c> signals.</summary>
     public int Pid => _process.Id;
 
@@ -57,15 +61,20 @@ internal sealed partial class AppHostRun : IAsyncDisposable
     }
 
     /// <param name="arguments">More AppHost options; the ports are chosen here.</param>
-    public static AppHostRun Start(params string[] arguments)
+    public static AppHostRun Start(params string[] arguments) => Start(arguments, path: null);
+
+    /// <param name="arguments">More AppHost options; the ports are chosen here.</param>
+    /// <param name="path">The run's PATH, where the AppHost looks for redis-server and ffmpeg; null for the test's own.</param>
+    public static AppHostRun Start(string[] arguments, string? path)
     {
         int[] ports = [.. Enumerable.Range(0, 6).Select(_ => LoopbackPorts.Pick()).Distinct()];
         if (ports.Length < 6)
         {
-            return Start(arguments);
+            return Start(arguments, path);
         }
 
-        var startInfo = new ProcessStartInfo("dotnet")
+        // The muxer by its full path, so a PATH without it (see above) still runs it.
+        var startInfo = new ProcessStartInfo(Path.Combine(DotnetRoot, "dotnet"))
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -93,6 +102,10 @@ internal sealed partial class AppHostRun : IAsyncDisposable
         startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Development";
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (path is not null)
+        {
+            startInfo.Environment["PATH"] = path;
+        }
 
         var process = new Process { StartInfo = startInfo };
         var run = new AppHostRun(process, ports[0], ports[1], ports[2], ports[3]);

@@ -55,6 +55,18 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task RedisServerMissing_ExitsWithOneLineNamingTheInstallCommand()
+    {
+        // A PATH holding the .NET SDK only: no redis-server, no ffmpeg.
+        await using var run = AppHostRun.Start([], path: AppHostRun.DotnetRoot);
+
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the AppHost did not exit");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("redis-server not found: install it with 'apt-get install -y redis-server' (as root, or with sudo)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SigTerm_ToDotnetRun_StopsEveryProcessOfTheOrigin_DcpAndTheDashboardIncluded()
     {
         await using var run = AppHostRun.Start("--demo");
