@@ -9,8 +9,8 @@ internal static class HlsChannelUpload
 {
     private static readonly int[] Chunks = [15, 15, 15, 15];
 
-    /// <summary>The MPD, the init segment and segment 1, complete.</summary>
-    public static async Task PublishAsync(OriginHost origin, string channel, CancellationToken cancellationToken)
+    /// <summary>The MPD, the init segment and segment 1, complete; <paramref name="firstSegment"/> replaces segment 1's bytes.</summary>
+    public static async Task PublishAsync(OriginHost origin, string channel, CancellationToken cancellationToken, byte[]? firstSegment = null)
     {
         var start = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var mpd = $"""
@@ -27,7 +27,14 @@ internal static class HlsChannelUpload
             """;
         await PutAsync(origin, $"/{channel}/out.mpd", Encoding.UTF8.GetBytes(mpd), cancellationToken);
         await PutAsync(origin, $"/{channel}/init-v.m4s", CmafSample.Init(), cancellationToken);
-        await UploadSegmentAsync(origin, channel, 1, cancellationToken);
+        if (firstSegment is null)
+        {
+            await UploadSegmentAsync(origin, channel, 1, cancellationToken);
+        }
+        else
+        {
+            await PutAsync(origin, $"/{channel}/chunk-v-00001.m4s", firstSegment, cancellationToken);
+        }
     }
 
     /// <summary>Segment <paramref name="number"/> (numbers from 1, each 4 × 15 samples long), uploaded whole.</summary>
