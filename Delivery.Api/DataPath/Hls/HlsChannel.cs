@@ -1,3 +1,4 @@
+using CmafOrigin.Contracts.Cmaf;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 

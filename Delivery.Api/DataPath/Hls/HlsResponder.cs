@@ -1,4 +1,5 @@
 using System.Text;
+using CmafOrigin.Contracts.Cmaf;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Http;

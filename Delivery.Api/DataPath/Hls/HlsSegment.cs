@@ -1,3 +1,4 @@
+using CmafOrigin.Contracts.Cmaf;
 namespace CmafOrigin.Delivery.Hls;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CmafOrigin.Contracts.Cmaf;
 
 namespace CmafOrigin.Delivery.Hls;
 

@@ -1,4 +1,5 @@
 using CmafOrigin.Contracts.Catalog;
+using CmafOrigin.Contracts.Cmaf;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;

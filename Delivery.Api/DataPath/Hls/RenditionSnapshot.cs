@@ -1,3 +1,4 @@
+using CmafOrigin.Contracts.Cmaf;
 namespace CmafOrigin.Delivery.Hls;
 
 /// <summary>A rendition's segments at one instant, oldest first, and a task that completes at its next change.</summary>

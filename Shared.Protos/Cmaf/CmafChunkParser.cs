@@ -1,11 +1,11 @@
-namespace CmafOrigin.Delivery.Hls;
+namespace CmafOrigin.Contracts.Cmaf;
 
 /// <summary>
 /// Finds the CMAF chunks (moof+mdat) of a segment as its bytes arrive, in pieces cut anywhere (a box header may
 /// straddle two pieces). Only box headers and the small boxes it reads (moof, prft) are copied; an mdat is counted,
 /// never copied. Part boundaries depend only on the bytes, so every Delivery instance finds the same ones.
 /// </summary>
-internal sealed class CmafChunkParser(CmafTrack track)
+public sealed class CmafChunkParser(CmafTrack track)
 {
     /// <summary>A moof or prft larger than this is not what a live encoder sends.</summary>
     private const int MaxReadBox = 1024 * 1024;

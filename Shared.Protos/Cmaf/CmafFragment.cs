@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 
-namespace CmafOrigin.Delivery.Hls;
+namespace CmafOrigin.Contracts.Cmaf;
 
 /// <summary>What a CMAF chunk's moof says: when it starts (tfdt), how long it lasts (trun durations) and whether it starts with a sync sample.</summary>
 /// <param name="DecodeTime">tfdt, in the track's timescale.</param>
 /// <param name="Duration">The sum of its sample durations, in the track's timescale.</param>
-internal readonly record struct CmafFragment(long DecodeTime, long Duration, bool Independent)
+public readonly record struct CmafFragment(long DecodeTime, long Duration, bool Independent)
 {
     private const uint NonSyncSample = 0x0001_0000;
 

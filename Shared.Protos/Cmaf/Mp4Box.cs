@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace CmafOrigin.Delivery.Hls;
+namespace CmafOrigin.Contracts.Cmaf;
 
 /// <summary>ISO-BMFF box headers: 32-bit size and type, a 64-bit <c>largesize</c> when size is 1.</summary>
-internal static class Mp4Box
+public static class Mp4Box
 {
     public const uint Ftyp = 0x66747970;
     public const uint Moov = 0x6d6f6f76;

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace CmafOrigin.Delivery.Hls;
+namespace CmafOrigin.Contracts.Cmaf;
 
 /// <summary>What an init segment tells about its one track: the timescale of its media times and the defaults of its fragments.</summary>
-internal sealed record CmafTrack(uint TrackId, uint Timescale, uint DefaultSampleDuration, uint DefaultSampleFlags)
+public sealed record CmafTrack(uint TrackId, uint Timescale, uint DefaultSampleDuration, uint DefaultSampleFlags)
 {
     /// <summary>Reads ftyp/moov/trak/mdia/mdhd (timescale), tkhd (track id) and mvex/trex (defaults).</summary>
     public static CmafTrack? TryParse(ReadOnlySpan<byte> init, out string? error)

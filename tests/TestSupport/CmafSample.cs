@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace CmafOrigin.Delivery.Tests.Hls;
+namespace CmafOrigin.TestSupport;
 
 /// <summary>Builds small CMAF init segments and segments (styp, prft, moof with tfhd/tfdt/trun, mdat) as ffmpeg writes them.</summary>
-internal static class CmafSample
+public static class CmafSample
 {
     public const uint Timescale = 15360;
     public const uint SampleDuration = 512;

@@ -1,9 +1,10 @@
-using CmafOrigin.Delivery.Hls;
+using CmafOrigin.Contracts.Cmaf;
+using CmafOrigin.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace CmafOrigin.Delivery.Tests.Hls;
+namespace CmafOrigin.Contracts.Tests.Cmaf;
 
 public sealed class CmafChunkParserTests
 {

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace CmafOrigin.Delivery.Hls;
+namespace CmafOrigin.Contracts.Cmaf;
 
 /// <summary>A prft box: the wall clock at which the encoder had the sample at <paramref name="MediaTime"/>.</summary>
-internal readonly record struct ProducerReferenceTime(DateTimeOffset WallClock, long MediaTime)
+public readonly record struct ProducerReferenceTime(DateTimeOffset WallClock, long MediaTime)
 {
     private static readonly DateTimeOffset NtpEpoch = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
