@@ -17,6 +17,14 @@ public sealed class IngestOptions
     /// <summary>How long a completed object stays on Redis after its upload ended.</summary>
     public TimeSpan CompletedRetention { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// An archive reads this origin's segments (Archive.Worker): an encoder's DELETE then hides a completed segment at
+    /// once but leaves its bytes until <see cref="CompletedRetention"/>, and deleting a channel's last object leaves
+    /// its activity log, so the archive can still read what the encoder removed a moment after uploading it (ffmpeg's
+    /// remove_at_exit deletes the last segments about a second after they complete).
+    /// </summary>
+    public bool HoldDeletedForArchive { get; set; }
+
     /// <summary>How long an aborted upload's remains stay, long enough for its viewers to see the abort.</summary>
     public TimeSpan AbortedRetention { get; set; } = TimeSpan.FromSeconds(10);
 

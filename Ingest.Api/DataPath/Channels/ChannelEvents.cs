@@ -14,10 +14,17 @@ internal static class ChannelEvents
     public static byte[] Channel(string channel, ChannelEventKind kind, DateTimeOffset at) =>
         new ChannelEvent { Channel = ChannelName.Of(channel), Kind = kind, At = Timestamp.FromDateTimeOffset(at) }.ToByteArray();
 
-    public static byte[] Manifest(string channel, string path, DateTimeOffset at) =>
-        new ChannelEvent { Channel = ChannelName.Of(channel), Kind = ChannelEventKind.ManifestUpdated, Path = path, At = Timestamp.FromDateTimeOffset(at) }.ToByteArray();
+    public static byte[] Manifest(string channel, string path, string version, DateTimeOffset at) =>
+        new ChannelEvent
+        {
+            Channel = ChannelName.Of(channel),
+            Kind = ChannelEventKind.ManifestUpdated,
+            Path = path,
+            Version = version,
+            At = Timestamp.FromDateTimeOffset(at),
+        }.ToByteArray();
 
-    public static byte[] Segment(string channel, ChannelEventKind kind, string path, SegmentName? segment, long size, DateTimeOffset at) =>
+    public static byte[] Segment(string channel, ChannelEventKind kind, string path, string version, SegmentName? segment, long size, DateTimeOffset at) =>
         new ChannelEvent
         {
             Channel = ChannelName.Of(channel),
@@ -26,6 +33,7 @@ internal static class ChannelEvents
             Track = segment?.Track ?? string.Empty,
             SegmentNumber = segment?.Number ?? 0,
             Size = size,
+            Version = version,
             At = Timestamp.FromDateTimeOffset(at),
         }.ToByteArray();
 }

@@ -30,8 +30,12 @@ internal sealed class ObjectStore(
     IOptions<CatalogOptions> catalogOptions,
     TimeProvider time)
 {
-    /// <summary>Activity entries kept per channel (approximately: MAXLEN ~), minutes of events.</summary>
-    internal const int ActivityCap = 300;
+    /// <summary>
+    /// Activity entries kept per channel (approximately: MAXLEN ~). The log is also the archive's queue (a consumer
+    /// group), so it holds more than the completed segments' retention: a 5-track ladder of 1 s segments writes about
+    /// 11 entries a second, 10,000 entries are 15 minutes of it, about 1 MB.
+    /// </summary>
+    internal const int ActivityCap = 10_000;
 
     /// <summary>
     /// Init segments kept alive per channel: one per track is usual, so this bounds what a publisher that
@@ -78,7 +82,7 @@ internal sealed class ObjectStore(
             activityCap: ActivityCap,
             quietMilliseconds: Milliseconds(_catalog.EndedAfter),
             channelStartedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now),
-            segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, segment, 0, now),
+            segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, version, segment, 0, now),
             track: segment?.Track ?? string.Empty,
             segmentNumber: segment?.Number ?? 0);
 
@@ -163,8 +167,8 @@ internal sealed class ObjectStore(
             channelEvents: keys.ChannelEvents,
             activityCap: ActivityCap,
             channelEvent: upload.IsManifest
-                ? ChannelEvents.Manifest(path.Channel, path.Value, now)
-                : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentCompleted, path.Value, upload.Segment, upload.Size, now),
+                ? ChannelEvents.Manifest(path.Channel, path.Value, upload.Version, now)
+                : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentCompleted, path.Value, upload.Version, upload.Segment, upload.Size, now),
             manifestPath: upload.IsManifest ? path.Value : string.Empty,
             isMainManifest: path.Extension == ".mpd",
             templates: document is null ? string.Empty : SegmentTemplate.Serialize(document.Templates),
@@ -239,6 +243,7 @@ internal sealed class ObjectStore(
             nowMilliseconds: now.ToUnixTimeMilliseconds(),
             channelEndedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now),
             name: path.Name,
+            holdCompleted: _options.HoldDeletedForArchive,
             delete: versions);
         if (ManifestIndex.Indexes(path))
         {
@@ -321,7 +326,7 @@ internal sealed class ObjectStore(
             abortedEvent: Event(path, version, ObjectEventKind.Aborted),
             channelEvents: keys.ChannelEvents,
             activityCap: ActivityCap,
-            segmentAbortedEvent: ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, segment, size, now),
+            segmentAbortedEvent: ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, version, segment, size, now),
             uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl));
     }
 

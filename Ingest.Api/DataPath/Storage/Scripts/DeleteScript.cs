@@ -11,6 +11,7 @@ internal static class DeleteScript
     /// <param name="current">The path's current-version key.</param>
     /// <param name="versions">The path's version set.</param>
     /// <param name="name">The path's name in its channel (its init record, if any, is forgotten with its version).</param>
+    /// <param name="holdCompleted">An archive reads the channel: completed versions are unlinked, their bytes left to expire.</param>
     public static async Task<long> RunAsync(
         IDatabaseAsync db,
         RedisKey current,
@@ -25,21 +26,22 @@ internal static class DeleteScript
         long nowMilliseconds,
         byte[] channelEndedEvent,
         string name,
+        bool holdCompleted,
         IReadOnlyList<DeletedVersion> delete)
     {
         var scriptKeys = new RedisKey[4 + (2 * delete.Count)];
-        var arguments = new RedisValue[8 + delete.Count];
+        var arguments = new RedisValue[9 + delete.Count];
         (scriptKeys[0], scriptKeys[1], scriptKeys[2], scriptKeys[3]) = (current, versions, channel, activity);
         RedisValue[] named =
         [
             events.ToString(), deletedEvent, channelEvents.ToString(), activityCap,
-            path, nowMilliseconds, channelEndedEvent, name,
+            path, nowMilliseconds, channelEndedEvent, name, holdCompleted ? "1" : string.Empty,
         ];
         named.CopyTo(arguments, 0);
         for (var i = 0; i < delete.Count; i++)
         {
             (scriptKeys[4 + (2 * i)], scriptKeys[5 + (2 * i)]) = (delete[i].Meta, delete[i].Chunks);
-            arguments[8 + i] = delete[i].Version;
+            arguments[9 + i] = delete[i].Version;
         }
 
         return (long)await db.ScriptEvaluateAsync(Source, scriptKeys, arguments).ConfigureAwait(false);

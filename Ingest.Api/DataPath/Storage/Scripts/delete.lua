@@ -1,12 +1,14 @@
 -- Delete: removes exactly the versions listed (a version begun since they were listed survives, and stays current)
 -- and returns how many keys it removed. Deleting the channel's manifest ends the channel; deleting its last object
 -- (ffmpeg's remove_at_exit) also removes the channel's own keys; deleting a recorded init segment's version forgets
--- the record.
+-- the record. With hold_completed ('1' when an archive reads the channel) a completed version is unlinked like the
+-- others (no current, not in the version set, counted as removed) but its meta and chunks stay until their retention
+-- TTL, and the channel's activity log (the archive's queue) outlives its last object: the archive reads by version.
 local current, versions, channel, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local events, deleted_event, channel_events, activity_cap = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local path, now_ms, ended_event, name = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
--- Then the versions to delete: ARGV from 9, and the meta and chunks of each in KEYS from 5.
-local first_version_arg, first_version_key = 9, 5
+local path, now_ms, ended_event, name, hold_completed = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+-- Then the versions to delete: ARGV from 10, and the meta and chunks of each in KEYS from 5.
+local first_version_arg, first_version_key = 10, 5
 
 local current_version = redis.call('GET', current)
 local removed = 0
@@ -15,8 +17,13 @@ local init = redis.call('HGET', channel, 'init:' .. name)
 for i = 0, #ARGV - first_version_arg do
   local version = ARGV[first_version_arg + i]
   local meta, chunks = KEYS[first_version_key + 2 * i], KEYS[first_version_key + 1 + 2 * i]
-  if redis.call('HGET', meta, 'state') == 'uploading' then open = open + 1 end
-  removed = removed + redis.call('DEL', meta, chunks)
+  local state = redis.call('HGET', meta, 'state')
+  if state == 'uploading' then open = open + 1 end
+  if hold_completed == '1' and state == 'complete' then
+    removed = removed + 2
+  else
+    removed = removed + redis.call('DEL', meta, chunks)
+  end
   redis.call('ZREM', versions, version)
   if current_version == version then removed = removed + redis.call('DEL', current) end
   if init == version then redis.call('HDEL', channel, 'init:' .. name) end
@@ -33,6 +40,9 @@ if removed > 0 then
     redis.call('HSET', channel, 'state', 'ended', 'ended', now_ms)
     emit(activity, ended_event, channel_events, activity_cap, true)
   end
-  if last then redis.call('DEL', channel, activity) end
+  if last then
+    redis.call('DEL', channel)
+    if hold_completed ~= '1' then redis.call('DEL', activity) end
+  end
 end
 return removed

@@ -75,11 +75,36 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
 
         var removed = await DeleteScript.RunAsync(
             Db, first.Current, first.Versions, first.Channel, first.Activity, _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
-            path.Value, _now + 4, [9], path.Name,
+            path.Value, _now + 4, [9], path.Name, false,
             [new DeletedVersion("v1", first.Meta, first.Chunks), new DeletedVersion("v2", second.Meta, second.Chunks)]);
 
         Assert.Equal(5, removed);
         Assert.False(await Db.KeyExistsAsync([first.Current, first.Versions, first.Meta, first.Chunks, second.Meta, second.Chunks, first.Channel, first.Activity]) > 0);
+    }
+
+    [Fact]
+    public async Task Delete_HoldingForTheArchive_HidesACompletedVersionAtOnce_ButLeavesItsBytesAndTheActivityLogToExpire()
+    {
+        var path = ObjectPath.Parse($"/{TestPaths.Channel()}/chunk-stream0-00001.m4s");
+        var keys = VersionKeys.Of(_keys, path, "v1");
+        await BeginAsync(keys, "v1", now: _now);
+        await new AppendScript(keys).RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, 1_000 * _now, _now, Minute, _keys.Events, [9]);
+        await CompleteScript.RunAsync(
+            Db, keys, "v1", _now + 1, Minute, _keys.Events, [9], _keys.ChannelEvents, ActivityCap, [9],
+            manifestPath: string.Empty, isMainManifest: false, templates: string.Empty, channelEndedEvent: [], Minute,
+            isInitSegment: false, path.Name, maxInitSegments: 64, keep: []);
+
+        var removed = await DeleteScript.RunAsync(
+            Db, keys.Current, keys.Versions, keys.Channel, keys.Activity, _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
+            path.Value, _now + 2, [9], path.Name, holdCompleted: true, [new DeletedVersion("v1", keys.Meta, keys.Chunks)]);
+
+        Assert.True(removed > 0);
+        Assert.False(await Db.KeyExistsAsync(keys.Current));
+        Assert.False(await Db.KeyExistsAsync(keys.Channel));
+        Assert.Equal(2, (await Db.StreamRangeAsync(keys.Chunks)).Length); // the bytes and the end marker
+        Assert.InRange((await Db.KeyTimeToLiveAsync(keys.Chunks))!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.True(await Db.KeyExistsAsync(keys.Activity));
+        Assert.NotNull(await Db.KeyTimeToLiveAsync(keys.Activity));
     }
 
     [Fact]
