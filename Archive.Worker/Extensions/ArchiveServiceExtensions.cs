@@ -1,3 +1,4 @@
+using CmafOrigin.Archive.Finalizing;
 using CmafOrigin.Contracts.Archive;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.ServiceDefaults;
@@ -18,6 +19,7 @@ internal static class ArchiveServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ArchiveStorageOptions>>().Value.Layout());
+        builder.Services.AddSingleton<RunFinalizer>();
         return builder;
     }
 }
