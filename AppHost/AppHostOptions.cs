@@ -29,6 +29,11 @@ internal sealed record AppHostOptions
           --ingest-user <name>    user name encoders publish with (HTTP Basic; default encoder)
           --ingest-password <pw>  their password (default: a new random one each run, printed at start)
           --delivery-replicas <n> run n Delivery.Api instances behind the delivery port (default 1)
+          --archive-dir <path>    where every live run is archived as MP4s with VOD manifests
+                                  (default ~/.local/share/cmaforigin/archive)
+          --no-archive            do not run the archive writer
+          --dvr-window <minutes>  live manifests let players seek back this far, older segments served
+                                  from the archive (default 0: no DVR)
           -h, --help              show this help
         """;
 
@@ -52,6 +57,17 @@ internal sealed record AppHostOptions
     public string? IngestPassword { get; init; }
 
     public bool Help { get; init; }
+
+    /// <summary>Run Archive.Worker, writing under <see cref="ArchiveDirectory"/>.</summary>
+    public bool Archive { get; init; } = true;
+
+    public string ArchiveDirectory { get; init; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "cmaforigin",
+        "archive");
+
+    /// <summary>How far back live players may seek (Delivery:DvrWindow); zero for none.</summary>
+    public TimeSpan DvrWindow { get; init; }
 
     /// <summary>Accepts <c>--name value</c> and <c>--name=value</c>.</summary>
     public static bool TryParse(
@@ -78,6 +94,31 @@ internal sealed record AppHostOptions
                     break;
                 case "--demo":
                     result = result with { Demo = true };
+                    break;
+                case "--no-archive":
+                    result = result with { Archive = false };
+                    break;
+                case "--archive-dir":
+                    if (!TryTakeValue(args, ref i, arg, inlineValue, out var directory, out error))
+                    {
+                        return false;
+                    }
+
+                    result = result with { ArchiveDirectory = Path.GetFullPath(directory) };
+                    break;
+                case "--dvr-window":
+                    if (!TryTakeValue(args, ref i, arg, inlineValue, out var minutesText, out error))
+                    {
+                        return false;
+                    }
+
+                    if (!int.TryParse(minutesText, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes > 7 * 24 * 60)
+                    {
+                        error = $"--dvr-window must be a number of minutes from 0 to 10080, not '{minutesText}'";
+                        return false;
+                    }
+
+                    result = result with { DvrWindow = TimeSpan.FromMinutes(minutes) };
                     break;
                 case "--redis":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var redis, out error))
@@ -138,6 +179,12 @@ internal sealed record AppHostOptions
                     error = $"unknown option '{args[i]}'";
                     return false;
             }
+        }
+
+        if (result.DvrWindow > TimeSpan.Zero && !result.Archive)
+        {
+            error = "--dvr-window serves older segments from the archive: it cannot go with --no-archive";
+            return false;
         }
 
         if (result.IngestPort == result.DeliveryPort)

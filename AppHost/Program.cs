@@ -1,9 +1,11 @@
 using CmafOrigin.AppHost;
+using CmafOrigin.AppHost.Archive;
 using CmafOrigin.AppHost.Encoder;
 using CmafOrigin.AppHost.Redis;
 using Microsoft.Extensions.DependencyInjection;
 
-// The picture of the system: Redis between Ingest (encoders push) and Delivery (players pull), and with --demo an encoder.
+// The picture of the system: Redis between Ingest (encoders push) and Delivery (players pull), the archive writer
+// saving every live run to disk, and with --demo an encoder.
 if (!AppHostOptions.TryParse(args, out var options, out var error))
 {
     await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{AppHostOptions.Usage}");
@@ -45,6 +47,14 @@ try
         .WithReference(redis).WaitFor(redis)
         .WithHttpHealthCheck("/health");
 
+    if (options.Archive)
+    {
+        ingest.WithArchiveSource(options.ArchiveDirectory);
+        delivery.WithArchive(options.ArchiveDirectory, options.DvrWindow);
+        builder.AddArchiveWriter("archive", options.ArchiveDirectory)
+            .WithReference(redis).WaitFor(redis);
+    }
+
     if (options.Demo)
     {
         builder.AddDemoEncoder("demo-encoder", origin, credential)
@@ -52,7 +62,7 @@ try
             .WaitFor(delivery);
     }
 
-    builder.Services.AddHostedService(services => new StartupBanner(services, redis.Resource, origin, credential, controlToken, options.Demo));
+    builder.Services.AddHostedService(services => new StartupBanner(services, redis.Resource, origin, credential, controlToken, options));
 
     await builder.Build().RunAsync();
     return 0;

@@ -15,7 +15,7 @@ internal sealed class StartupBanner(
     OriginAddresses origin,
     IngestCredential credential,
     string controlToken,
-    bool demo) : BackgroundService
+    AppHostOptions options) : BackgroundService
 {
     public const string ReadyLine = "CmafOrigin is running";
 
@@ -53,7 +53,18 @@ internal sealed class StartupBanner(
             .AppendLine($"  admin token  {controlToken}    (authorization: Bearer <token>)")
             .AppendLine();
 
-        if (demo)
+        if (options.Archive)
+        {
+            text.AppendLine($"  archive   {options.ArchiveDirectory}    (every run as MP4s + VOD manifests: GET <channel>/archive/)");
+            if (options.DvrWindow > TimeSpan.Zero)
+            {
+                text.AppendLine($"  DVR       players may seek {options.DvrWindow.TotalMinutes:0} minutes behind live");
+            }
+
+            text.AppendLine();
+        }
+
+        if (options.Demo)
         {
             text.AppendLine($"The demo encoder (ffmpeg) pushes to {ingest}{EncoderCommand.DemoManifestPath}")
                 .AppendLine($"  DASH  {delivery}{EncoderCommand.DemoManifestPath}")

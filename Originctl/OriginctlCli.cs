@@ -21,6 +21,7 @@ internal static class OriginctlCli
         root.Subcommands.Add(WatchCommand.Create(options));
         root.Subcommands.Add(PurgeCommand.Create(options));
         root.Subcommands.Add(StatsCommand.Create(options));
+        root.Subcommands.Add(ArchiveCommand.Create(options));
         return root;
     }
 

@@ -6,10 +6,11 @@ public static class OriginTelemetry
     public const string IngestName = "CmafOrigin.Ingest";
     public const string DeliveryName = "CmafOrigin.Delivery";
     public const string RedisName = "CmafOrigin.Redis";
+    public const string ArchiveName = "CmafOrigin.Archive";
 
     /// <summary>Grpc.Net.Client's activity source: one <c>Grpc.Net.Client.GrpcOut</c> client span per call.</summary>
     public const string GrpcClientSourceName = "Grpc.Net.Client";
 
-    internal static readonly string[] MeterNames = [IngestName, DeliveryName, RedisName];
+    internal static readonly string[] MeterNames = [IngestName, DeliveryName, RedisName, ArchiveName];
     internal static readonly string[] ActivitySourceNames = [IngestName, DeliveryName];
 }

@@ -1,3 +1,4 @@
+using CmafOrigin.Contracts.Archive;
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Control;
@@ -27,6 +28,8 @@ internal static class ControlPlaneExtensions
             sp.GetRequiredService<IOptions<CatalogOptions>>().Value));
         builder.Services.AddSingleton<DeliveryReportReader>();
         builder.Services.AddSingleton<ChannelPurge>();
+        builder.Services.AddOptions<ArchiveStorageOptions>().BindConfiguration(ArchiveStorageOptions.SectionName);
+        builder.Services.AddSingleton<ArchiveRuns>();
         builder.Services.AddSingleton<AdminTokenInterceptor>();
 
         builder.Services.AddGrpc();

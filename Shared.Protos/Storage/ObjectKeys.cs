@@ -16,7 +16,8 @@ namespace CmafOrigin.Contracts.Storage;
 /// {prefix}:events                                pub/sub ObjectEvent wake-ups for every object
 /// {prefix}:manifests                             zset    manifest paths scored by their last completed upload (Unix ms)
 /// {prefix}:{live/demo}:@channel                  hash    the channel's state (started, last activity, init segments kept alive, ...)
-/// {prefix}:{live/demo}:@activity                 stream  ChannelEvent entries, newest last, capped
+/// {prefix}:{live/demo}:@activity                 stream  ChannelEvent entries, newest last, capped; the archive's queue (group "archive")
+/// {prefix}:{live/demo}:@archive-writer           string  the Archive.Worker that archives the channel, with a TTL (its lease)
 /// {prefix}:channel-events                        pub/sub ChannelEvent for every channel, for WatchChannels
 /// {prefix}:{@delivery}:instances                 zset    Delivery instance ids scored by when their report expires (Unix ms)
 /// {prefix}:{@delivery}:instance:{id}             string  that instance's DeliveryInstanceReport, with a TTL
@@ -50,6 +51,12 @@ public sealed class ObjectKeys(string prefix)
     public RedisKey Channel(string channel) => $"{ChannelBase(channel)}:@channel";
 
     public RedisKey ChannelActivity(string channel) => $"{ChannelBase(channel)}:@activity";
+
+    /// <summary>The consumer group on a channel's activity log through which Archive.Worker reads its completed segments.</summary>
+    public const string ArchiveGroup = "archive";
+
+    /// <summary>The one Archive.Worker writing the channel's archive: its id, with a TTL it renews (a lease).</summary>
+    public RedisKey ChannelArchiveWriter(string channel) => $"{ChannelBase(channel)}:@archive-writer";
 
     /// <summary>The run publishing the channel: its manifest's start time, where it came from and when (a string).</summary>
     public RedisKey ChannelEncoder(string channel) => $"{ChannelBase(channel)}:@encoder";

@@ -16,6 +16,25 @@ public sealed class AppHostOptionsTests
         Assert.Equal("encoder", options.IngestUser);
         Assert.Null(options.IngestPassword);
         Assert.Equal(1, options.DeliveryReplicas);
+        Assert.True(options.Archive);
+        Assert.EndsWith("/cmaforigin/archive", options.ArchiveDirectory, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.Zero, options.DvrWindow);
+    }
+
+    [Fact]
+    public void TryParse_ArchiveOptions_AreRead_AndDvrNeedsTheArchive()
+    {
+        Assert.True(AppHostOptions.TryParse(["--archive-dir", "/srv/a/../archive", "--dvr-window", "120"], out var options, out _));
+        Assert.Equal("/srv/archive", options.ArchiveDirectory);
+        Assert.Equal(TimeSpan.FromHours(2), options.DvrWindow);
+
+        Assert.True(AppHostOptions.TryParse(["--no-archive"], out var without, out _));
+        Assert.False(without.Archive);
+
+        Assert.False(AppHostOptions.TryParse(["--no-archive", "--dvr-window", "10"], out _, out var error));
+        Assert.Contains("--no-archive", error, StringComparison.Ordinal);
+        Assert.False(AppHostOptions.TryParse(["--dvr-window", "2h"], out _, out error));
+        Assert.Contains("minutes", error, StringComparison.Ordinal);
     }
 
     [Fact]

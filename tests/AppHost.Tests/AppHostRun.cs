@@ -37,6 +37,9 @@ internal sealed partial class AppHostRun : IAsyncDisposable
     public static string DotnetRoot { get; } =
         Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 
+    /// <summary>Where every run of this test's AppHost archives (a temporary directory, removed with the run).</summary>
+    public static string ArchiveDirectory { get; } = Directory.CreateTempSubdirectory("apphost-archive-").FullName;
+
     /// <summary>The pid of <c>dotnet run</c>: what a terminal's Ctrl+C or <c>timeout</c> signals.</summary>
     public int Pid => _process.Id;
 
@@ -86,6 +89,8 @@ internal sealed partial class AppHostRun : IAsyncDisposable
                 "--configuration", typeof(AppHostRun).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug",
                 "--",
                 "--ingest-port", Text(ports[0]), "--delivery-port", Text(ports[1]), "--control-port", Text(ports[2]),
+                // The archive of a test run is the test's, not the developer's ~/.local/share.
+                "--archive-dir", ArchiveDirectory,
             },
         };
 

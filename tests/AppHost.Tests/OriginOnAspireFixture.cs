@@ -39,6 +39,9 @@ public sealed class OriginOnAspireFixture : IAsyncLifetime
 
     public FfmpegEncoder Encoder { get; private set; } = null!;
 
+    /// <summary>Where the origin's archive writer writes: the fixture's own temporary directory.</summary>
+    public string ArchiveDirectory { get; } = Directory.CreateTempSubdirectory("aspire-archive-").FullName;
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -51,6 +54,7 @@ public sealed class OriginOnAspireFixture : IAsyncLifetime
             "--ingest-port", LoopbackPorts.Pick().ToString(CultureInfo.InvariantCulture),
             "--delivery-port", LoopbackPorts.Pick().ToString(CultureInfo.InvariantCulture),
             "--control-port", LoopbackPorts.Pick().ToString(CultureInfo.InvariantCulture),
+            "--archive-dir", ArchiveDirectory,
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args, ct);
         _app = await builder.BuildAsync(ct);
@@ -111,5 +115,7 @@ public sealed class OriginOnAspireFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(ArchiveDirectory, recursive: true);
     }
 }

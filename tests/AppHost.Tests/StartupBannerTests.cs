@@ -11,7 +11,7 @@ public sealed class StartupBannerTests
         Origin,
         credential ?? new IngestCredential("encoder", "s3cret-Pw_1"),
         controlToken: "0123abcd",
-        demo);
+        new AppHostOptions { Demo = demo, ArchiveDirectory = "/srv/cmaforigin/archive" });
 
     [Fact]
     public void Render_ShowsWhereEverythingIsAndALowLatencyPushCommand()
@@ -34,6 +34,8 @@ public sealed class StartupBannerTests
         Assert.Contains("ffplay http://localhost:5101/live/studio/out.mpd", banner, StringComparison.Ordinal);
         Assert.Contains("LL-HLS (hls.js, Safari): http://localhost:5101/live/studio/out.m3u8", banner, StringComparison.Ordinal);
         Assert.Contains("Ctrl+C stops everything", banner, StringComparison.Ordinal);
+        Assert.Contains("archive   /srv/cmaforigin/archive", banner, StringComparison.Ordinal);
+        Assert.DoesNotContain("DVR", banner, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -122,6 +122,36 @@ public sealed class OriginHost : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>
+    /// Starts an archive writer on this host's Redis and key prefix, writing under <paramref name="directory"/>
+    /// (give Ingest <c>Ingest:HoldDeletedForArchive</c> so that it keeps what the encoder deletes for it).
+    /// </summary>
+    public async Task<ArchiveWriterInstance> StartArchiveWriterAsync(string directory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?> { ["Archive:Directory"] = directory };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = Configure(new WebApplicationFactory<Archive.Program>(), Redis, KeyPrefix, all, services: null);
+        factory.StartServer();
+        var instance = new ArchiveWriterInstance(factory, AddressOf(factory.Services), directory);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await instance.Client.GetAsync(new Uri("/health", UriKind.Relative), timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+
+        return instance;
+    }
+
     /// <summary>Every Redis key this host's services wrote that still exists.</summary>
     public Task<IReadOnlyList<string>> StoredKeysAsync(string? channel = null) =>
         Redis.KeysAsync(channel is null ? $"{KeyPrefix}:*" : $"{KeyPrefix}:{{{channel}}}:*");
