@@ -73,5 +73,11 @@ public sealed class DeliveryOptions
 
         /// <summary>Nothing there yet: a CDN must not remember the 404 of a segment asked for a moment early.</summary>
         public string NotFound { get; set; } = "no-store";
+
+        /// <summary>A channel's list of archived runs (<c>…/archive/</c>): runs start, grow and end, so it is revalidated.</summary>
+        public string ArchiveListing { get; set; } = "no-cache";
+
+        /// <summary>A file of a final archived run: written once, never changed, never named again.</summary>
+        public string ArchiveFile { get; set; } = "public, max-age=31536000, immutable";
     }
 }
