@@ -40,6 +40,13 @@ public sealed class DeliveryOptions
     /// <summary>What Delivery does to the UTCTiming of the manifests it serves.</summary>
     public UtcTimingMode UtcTiming { get; set; } = UtcTimingMode.Replace;
 
+    /// <summary>
+    /// How far behind the live edge a player may seek; zero (the default) for no DVR. Live MPDs then advertise it as
+    /// their <c>timeShiftBufferDepth</c>, and a segment Redis no longer holds is served from the archive's live run
+    /// (<c>Archive:Directory</c>, written by Archive.Worker) while it is within the window.
+    /// </summary>
+    public TimeSpan DvrWindow { get; set; }
+
     public CorsSettings Cors { get; set; } = new();
 
     public CacheControlSettings CacheControl { get; set; } = new();
