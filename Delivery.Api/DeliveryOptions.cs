@@ -40,6 +40,13 @@ public sealed class DeliveryOptions
     /// <summary>What Delivery does to the UTCTiming of the manifests it serves.</summary>
     public UtcTimingMode UtcTiming { get; set; } = UtcTimingMode.Replace;
 
+    /// <summary>
+    /// How far behind the live edge a player may seek; zero (the default) for no DVR. Live MPDs then advertise it as
+    /// their <c>timeShiftBufferDepth</c>, and a segment Redis no longer holds is served from the archive's live run
+    /// (<c>Archive:Directory</c>, written by Archive.Worker) while it is within the window.
+    /// </summary>
+    public TimeSpan DvrWindow { get; set; }
+
     public CorsSettings Cors { get; set; } = new();
 
     public CacheControlSettings CacheControl { get; set; } = new();
@@ -73,5 +80,11 @@ public sealed class DeliveryOptions
 
         /// <summary>Nothing there yet: a CDN must not remember the 404 of a segment asked for a moment early.</summary>
         public string NotFound { get; set; } = "no-store";
+
+        /// <summary>A channel's list of archived runs (<c>…/archive/</c>): runs start, grow and end, so it is revalidated.</summary>
+        public string ArchiveListing { get; set; } = "no-cache";
+
+        /// <summary>A file of a final archived run: written once, never changed, never named again.</summary>
+        public string ArchiveFile { get; set; } = "public, max-age=31536000, immutable";
     }
 }

@@ -18,6 +18,7 @@ public sealed class Program
         builder.AddDeliveryServices();
         builder.AddSignedPlayback();
         builder.AddLowLatencyHls();
+        builder.AddArchiveDelivery();
 
         var app = builder.Build();
 
@@ -28,6 +29,7 @@ public sealed class Program
         app.MapManifestsApi();
         app.MapPlayerApi();
         app.MapStatusApi();
+        app.MapArchiveApi();
         app.MapDeliveryApi();
 
         app.Run();

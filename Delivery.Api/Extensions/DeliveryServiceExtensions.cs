@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
+using CmafOrigin.Delivery.Manifests;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
 using CmafOrigin.Delivery.Viewers;
@@ -32,6 +33,7 @@ internal static class DeliveryServiceExtensions
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton<ObjectReader>();
         builder.Services.AddSingleton<CompletedObjectCache>();
+        builder.Services.AddSingleton<MpdRewriter>();
         builder.Services.AddSingleton<CachePolicy>();
         builder.Services.AddSingleton<UploadStartSignals>();
         builder.Services.AddSingleton<LiveFeedHub>();

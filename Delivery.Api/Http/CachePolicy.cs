@@ -17,6 +17,10 @@ internal sealed class CachePolicy(IOptions<DeliveryOptions> options)
 
     public string NotFound => _settings.NotFound;
 
+    public string ArchiveListing => _settings.ArchiveListing;
+
+    public string ArchiveFile => _settings.ArchiveFile;
+
     public string ForCompleted(ObjectPath path, ObjectKind kind, TimeSpan timeToLive) =>
         kind == ObjectKind.Manifest ? _settings.Manifest
         : IsInit(path) ? _settings.Init

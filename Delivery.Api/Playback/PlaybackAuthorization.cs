@@ -57,8 +57,8 @@ internal sealed class PlaybackAuthorization(
             objectTarget = rawTarget;
         }
 
-        // 2. Check
-        if (!ObjectPath.TryParse(objectTarget, out var path, out var error))
+        // 2. Check (a listing such as /live/demo/archive/ names a folder: checked as the path without its trailing slash)
+        if (!ObjectPath.TryParse(WithoutTrailingSlash(objectTarget), out var path, out var error))
         {
             // No object path, so nothing to grant or read: the responder refuses the query form with the same 400.
             return inPath ? TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest) : await next(invocation);
@@ -117,6 +117,14 @@ internal sealed class PlaybackAuthorization(
 
         refusal = Refuse(context, PlaybackSigner.Reason(verdict));
         return false;
+    }
+
+    /// <summary><paramref name="target"/> with one slash ending its path removed (its query kept), so a folder is checked as the path it names.</summary>
+    private static string WithoutTrailingSlash(string target)
+    {
+        var query = target.IndexOfAny(['?', '#']);
+        var end = query < 0 ? target.Length : query;
+        return end > 1 && target[end - 1] == '/' ? string.Concat(target.AsSpan(0, end - 1), target.AsSpan(end)) : target;
     }
 
     private ProblemHttpResult Refuse(HttpContext context, string reason)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using StackExchange.Redis;
@@ -102,6 +103,15 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
         Database.StreamReadAsync(chunks, afterId, count);
 
     public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
+
+    /// <summary>When the channel's current run started and the newest segment number started on <paramref name="track"/> (one HMGET).</summary>
+    public async Task<TrackProgress> TrackProgressAsync(string channel, string track)
+    {
+        var values = await Database.HashGetAsync(keys.Channel(channel), [ChannelFields.StartedAt, ChannelFields.TrackSegmentPrefix + track]);
+        return new TrackProgress(
+            values[0].TryParse(out long started) ? DateTimeOffset.FromUnixTimeMilliseconds(started) : null,
+            values[1].TryParse(out long latest) ? latest : null);
+    }
 
     private sealed record Lookup(long StartedAt, Task<ObjectVersion?> Result);
 

@@ -4,7 +4,6 @@ using CmafOrigin.Delivery.Manifests;
 using CmafOrigin.Delivery.Reports;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace CmafOrigin.Delivery.Viewers;
@@ -12,17 +11,15 @@ namespace CmafOrigin.Delivery.Viewers;
 /// <summary>Sends a complete version whole: its bytes from memory, with validators, conditional GET and byte ranges.</summary>
 internal sealed class CompletedObjectSender(
     CompletedObjectCache completed,
+    MpdRewriter mpds,
     CachePolicy cachePolicy,
     DeliveryMetrics metrics,
-    TimeProvider time,
-    IOptions<DeliveryOptions> options)
+    TimeProvider time)
 {
-    private readonly DeliveryOptions _options = options.Value;
-
     public async Task<ViewerOutcome> SendAsync(HttpContext context, ObjectVersion version, ObjectKind kind, long started, ChannelTally tally)
     {
-        var body = kind == ObjectKind.Manifest && version.Path.Extension == ".mpd" && _options.UtcTiming != UtcTimingMode.Keep
-            ? await completed.GetAsync(version, TimeUrl(context.Request), stored => UtcTimingRewriter.Rewrite(stored, TimeUrl(context.Request), _options.UtcTiming))
+        var body = kind == ObjectKind.Manifest && version.Path.Extension == ".mpd" && mpds.RewritesMpds
+            ? await completed.GetAsync(version, mpds.Variant(context.Request), stored => mpds.Rewrite(stored, context.Request))
             : await completed.GetAsync(version, string.Empty, static stored => stored);
         if (body is null)
         {
@@ -47,7 +44,4 @@ internal sealed class CompletedObjectSender(
 
         return context.RequestAborted.IsCancellationRequested ? ViewerOutcome.ViewerGone : ViewerOutcome.Completed;
     }
-
-    /// <summary>This origin's /time as the player reached it (through whatever host name or proxy).</summary>
-    private static string TimeUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/time";
 }

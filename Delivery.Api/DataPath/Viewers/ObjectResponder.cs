@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
+using CmafOrigin.Delivery.Archive;
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Http;
 using CmafOrigin.Delivery.Reports;
@@ -17,6 +18,7 @@ namespace CmafOrigin.Delivery.Viewers;
 /// </summary>
 internal sealed class ObjectResponder(
     ObjectReader reader,
+    DvrFallback dvr,
     CompletedObjectSender completed,
     LiveObjectFollower live,
     LiveFeedHub hub,
@@ -33,7 +35,8 @@ internal sealed class ObjectResponder(
 
     /// <remarks>
     /// 1. Parse the path from the raw target (nothing is decoded or normalised into another path).
-    /// 2. Bind the request to the current version; if there is none yet, wait a moment for an upload to start.
+    /// 2. Bind the request to the current version. If there is none: a segment older than what Redis holds is answered
+    ///    from the archive when a DVR window is set (<see cref="DvrFallback"/>); otherwise wait a moment for an upload to start.
     /// 3. A manifest still uploading is waited for: manifests are served whole (a player needs the whole document,
     ///    and the UTCTiming rewrite works on it), and one uploads in milliseconds.
     /// 4. Complete version: sent whole, with validators, conditional GET and byte ranges (<see cref="CompletedObjectSender"/>).
@@ -76,7 +79,13 @@ internal sealed class ObjectResponder(
         try
         {
             // 2. Bind
-            var version = await reader.ResolveAsync(path) ?? await WaitForUploadAsync(path, cancellation);
+            var version = await reader.ResolveAsync(path);
+            if (version is null && await dvr.TryAnswerAsync(context, path, kind, started))
+            {
+                return;
+            }
+
+            version ??= await WaitForUploadAsync(path, cancellation);
 
             // 3. Whole manifests
             if (version is { Meta.State: ObjectState.Uploading } && kind == ObjectKind.Manifest)
