@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using CmafOrigin.Archive.Finalizing;
 using CmafOrigin.Contracts.Archive;
 using CmafOrigin.Contracts.Cmaf;
+using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.Archive.Tests.Finalizing;
 

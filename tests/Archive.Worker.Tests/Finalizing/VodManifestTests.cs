@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using CmafOrigin.Archive.Finalizing;
 using CmafOrigin.Contracts.Archive;
 using CmafOrigin.Contracts.Cmaf;
+using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.Archive.Tests.Finalizing;
 

@@ -25,14 +25,14 @@ public sealed class ArchiveWriterKillTests(RedisServer redis) : IDisposable
         await using var encoder = FfmpegEncoder.Start(
             origin.IngestUri, channel, new Uri(origin.DeliveryUri, "/time"), FfmpegEncoderSettings.Default with { Duration = TimeSpan.FromSeconds(20) });
 
-        await using (var first = await Faults.ServiceProcess.StartAsync(typeof(Archive.Program).Assembly, redis, origin.KeyPrefix, settings))
+        await using (var first = await Faults.ServiceProcess.StartAsync(typeof(CmafOrigin.Archive.Program).Assembly, redis, origin.KeyPrefix, settings))
         {
             await archive.WaitForSegmentsAsync("0", 3, TimeSpan.FromSeconds(30), Cancellation);
         }
 
         // Killed (disposal kills the process) with its run live on disk and log entries it may have read but not
         // acknowledged. The next writer resumes the run, claims those entries, and skips what the journal holds.
-        await using var second = await Faults.ServiceProcess.StartAsync(typeof(Archive.Program).Assembly, redis, origin.KeyPrefix, settings);
+        await using var second = await Faults.ServiceProcess.StartAsync(typeof(CmafOrigin.Archive.Program).Assembly, redis, origin.KeyPrefix, settings);
         Assert.Equal(0, await encoder.Process.WaitForExitAsync(TimeSpan.FromSeconds(60), Cancellation));
 
         var run = Assert.Single(await archive.FinalRunsAsync(1, TimeSpan.FromSeconds(40), Cancellation));

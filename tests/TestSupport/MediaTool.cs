@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace CmafOrigin.Archive.Tests.Finalizing;
+namespace CmafOrigin.TestSupport;
 
 /// <summary>Runs <c>ffmpeg</c> or <c>ffprobe</c> to its end and keeps what it printed.</summary>
-internal static class MediaTool
+public static class MediaTool
 {
     /// <param name="input">A file to give it on stdin (<c>-i pipe:0</c>): read once, front to back, as over a network.</param>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken, string? input = null)
