@@ -27,6 +27,32 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ArchiveWriter_RecordsTheLiveChannel_InTheDirectoryTheAppHostGaveIt_AndDeliveryListsTheRun()
+    {
+        // The wiring is the point: the writer's Redis reference, Ingest holding what ffmpeg deletes, and one directory
+        // shared by the writer and every Delivery replica.
+        var listing = $"/{fixture.Encoder.Channel}/archive/";
+        JsonElement run = default;
+        await Eventually.HoldsAsync(async ct =>
+        {
+            using var runs = JsonDocument.Parse(await fixture.Delivery.GetStringAsync(new Uri(listing, UriKind.Relative), ct));
+            if (runs.RootElement.GetArrayLength() != 1 || runs.RootElement[0].GetProperty("tracks").GetArrayLength() < 3)
+            {
+                return false;
+            }
+
+            run = runs.RootElement[0].Clone();
+            return true;
+        }, $"a live run with three tracks listed at {listing}");
+
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("endedAt").ValueKind);
+        Assert.True(Directory.Exists(Path.Combine(fixture.ArchiveDirectory, fixture.Encoder.Channel, "@archive", run.GetProperty("id").GetString()!)));
+        Assert.Equal(
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            Assert.Single(fixture.Instances("archive")).HealthStatus);
+    }
+
+    [Fact]
     public async Task Get_SegmentBeingEncoded_IsStreamedChunkByChunkThroughTheAppHostsPorts()
     {
         // Ask for each segment of the first video stream in turn, as soon as the one before ended: the next one is

@@ -29,7 +29,7 @@ public sealed class ArchivePlaybackTests(Chromium chromium, RedisServer redis) :
             Assert.Equal(0, await encoder.Process.WaitForExitAsync(TimeSpan.FromSeconds(60), Cancellation));
         }
 
-        var mpd = await FinalRunManifestAsync(origin, channel);
+        var mpd = (await ArchiveListing.FinalRunAsync(origin.Delivery, channel, TimeSpan.FromSeconds(40), Cancellation)).GetProperty("mpd").GetString()!;
         await using var playback = await PlaybackPage.OpenAsync(chromium, new Uri(origin.DeliveryUri, "/player?src=" + Uri.EscapeDataString(new Uri(origin.DeliveryUri, mpd).AbsoluteUri)));
         await playback.WaitForPlaybackAsync(TimeSpan.FromSeconds(20), Cancellation);
         var duration = double.Parse(await playback.EvaluateAsync("() => String(window.originPlayer.player.duration())", Cancellation), CultureInfo.InvariantCulture);
@@ -135,21 +135,5 @@ public sealed class ArchivePlaybackTests(Chromium chromium, RedisServer redis) :
     {
         var name = Path.GetFileNameWithoutExtension(url.AbsolutePath);
         return long.Parse(name[(name.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> FinalRunManifestAsync(OriginHost origin, string channel)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(40));
-        while (true)
-        {
-            using var runs = JsonDocument.Parse(await origin.Delivery.GetStringAsync(new Uri($"/{channel}/archive/", UriKind.Relative), deadline.Token));
-            if (runs.RootElement.GetArrayLength() == 1 && runs.RootElement[0].GetProperty("mpd").ValueKind == JsonValueKind.String)
-            {
-                return runs.RootElement[0].GetProperty("mpd").GetString()!;
-            }
-
-            await Task.Delay(250, deadline.Token);
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.EndToEnd.Tests.Archive;
@@ -35,7 +34,7 @@ public sealed class ArchivedRunTests(RedisServer redis) : IDisposable
             Assert.Equal(0, await encoder.Process.WaitForExitAsync(TimeSpan.FromSeconds(90), Cancellation));
         }
 
-        var run = await FinalRunAsync(origin, channel);
+        var run = await ArchiveListing.FinalRunAsync(origin.Delivery, channel, TimeSpan.FromSeconds(40), Cancellation);
         Output?.WriteLine(run.ToString());
         Assert.Equal(3, run.GetProperty("tracks").GetArrayLength());
         Assert.InRange(run.GetProperty("duration").GetDouble(), PushDuration.TotalSeconds - 2, PushDuration.TotalSeconds + 2);
@@ -71,23 +70,6 @@ public sealed class ArchivedRunTests(RedisServer redis) : IDisposable
             var url = new Uri(origin.DeliveryUri, manifest).AbsoluteUri;
             var (exitCode, _, errors) = await MediaTool.RunAsync("ffmpeg", ["-v", "error", "-i", url, "-map", "0", "-f", "null", "-"], Cancellation);
             Assert.True(exitCode == 0 && errors.Length == 0, $"ffmpeg playing {url}: {errors}");
-        }
-    }
-
-    private static async Task<JsonElement> FinalRunAsync(OriginHost origin, string channel)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(40));
-        while (true)
-        {
-            using var runs = JsonDocument.Parse(await origin.Delivery.GetStringAsync(new Uri($"/{channel}/archive/", UriKind.Relative), deadline.Token));
-            Assert.True(runs.RootElement.GetArrayLength() <= 1, runs.RootElement.ToString());
-            if (runs.RootElement.GetArrayLength() == 1 && runs.RootElement[0].GetProperty("endedAt").ValueKind == JsonValueKind.String)
-            {
-                return runs.RootElement[0].Clone();
-            }
-
-            await Task.Delay(250, deadline.Token);
         }
     }
 
