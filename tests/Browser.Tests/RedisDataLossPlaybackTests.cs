@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CmafOrigin.TestSupport;
 
@@ -26,11 +25,7 @@ public sealed class RedisDataLossPlaybackTests(Chromium chromium)
         await Publishing.WaitForFirstSegmentAsync(origin, encoder.Channel, encoder.Process, TimeSpan.FromSeconds(30), Cancellation);
         await Task.Delay(TimeSpan.FromSeconds(6), Cancellation);
 
-        await redis.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4), Cancellation);
-        // Timed from the start of redis-server, not from when the test's own connection is back.
-        var up = Stopwatch.StartNew();
-        await redis.RestartAsync();
+        var up = await redis.KillAndRestartAsync(TimeSpan.FromSeconds(4), Cancellation);
 
         // Three segment durations after Redis is back, as the issue asks, a new viewer opens the channel.
         await Task.Delay(TimeSpan.FromSeconds(6), Cancellation);

@@ -94,7 +94,7 @@ public sealed class OriginHost : IAsyncDisposable
         delivery.StartServer();
 
         var host = new OriginHost(redis, keyPrefix, ingest, delivery) { AdminToken = adminToken };
-        await host.WaitUntilHealthyAsync();
+        await WaitUntilHealthyAsync(host.Ingest, host.Delivery);
         return host;
     }
 
@@ -107,18 +107,7 @@ public sealed class OriginHost : IAsyncDisposable
         var factory = Configure(new WebApplicationFactory<Delivery.Program>(), Redis, KeyPrefix, settings, services: null);
         factory.StartServer();
         var instance = new DeliveryInstance(factory, AddressOf(factory.Services));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using var response = await instance.Client.GetAsync(new Uri("/health", UriKind.Relative), timeout.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                break;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-
+        await WaitUntilHealthyAsync(instance.Client);
         return instance;
     }
 
@@ -137,18 +126,7 @@ public sealed class OriginHost : IAsyncDisposable
         var factory = Configure(new WebApplicationFactory<Archive.Program>(), Redis, KeyPrefix, all, services: null);
         factory.StartServer();
         var instance = new ArchiveWriterInstance(factory, AddressOf(factory.Services), directory);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using var response = await instance.Client.GetAsync(new Uri("/health", UriKind.Relative), timeout.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                break;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-
+        await WaitUntilHealthyAsync(instance.Client);
         return instance;
     }
 
@@ -269,10 +247,10 @@ public sealed class OriginHost : IAsyncDisposable
         return new Uri(addresses.Last().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private static async Task WaitUntilHealthyAsync(params HttpClient[] clients)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var client in new[] { Ingest, Delivery })
+        foreach (var client in clients)
         {
             while (true)
             {

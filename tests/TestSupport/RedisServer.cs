@@ -48,6 +48,19 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>Starts redis-server again on the same port and data directory (after <see cref="KillAsync"/>).</summary>
     public Task RestartAsync() => StartProcessAsync();
 
+    /// <summary>
+    /// kill -9, down for <paramref name="down"/>, then started again on the same port; returns a stopwatch started as the
+    /// new redis-server starts (a heal is timed from there, not from when the test's own connection is back).
+    /// </summary>
+    public async Task<Stopwatch> KillAndRestartAsync(TimeSpan down, CancellationToken cancellationToken)
+    {
+        await KillAsync();
+        await Task.Delay(down, cancellationToken);
+        var up = Stopwatch.StartNew();
+        await RestartAsync();
+        return up;
+    }
+
     public async ValueTask InitializeAsync()
     {
         _directory = Directory.CreateTempSubdirectory("cmaforigin-redis-").FullName;

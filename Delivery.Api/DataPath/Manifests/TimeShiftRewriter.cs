@@ -19,12 +19,7 @@ internal static partial class TimeShiftRewriter
             return manifest;
         }
 
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(manifest);
-        }
-        catch (DecoderFallbackException)
+        if (!ManifestText.TryDecode(manifest, out var text))
         {
             return manifest;
         }

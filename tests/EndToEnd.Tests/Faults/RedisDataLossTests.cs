@@ -39,11 +39,7 @@ public sealed class RedisDataLossTests
         }
 
         // kill -9 about 8 s in, back empty 4 s later.
-        await redis.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4), Cancellation);
-        // Timed from the start of redis-server, not from when the test's own connection is back.
-        var up = Stopwatch.StartNew();
-        await redis.RestartAsync();
+        var up = await redis.KillAndRestartAsync(TimeSpan.FromSeconds(4), Cancellation);
 
         // Every init segment is served again, byte for byte, and media segments flow again: a low-latency player plays
         // one while it is uploading (Delivery streams it), any other player once it is complete.
@@ -124,11 +120,7 @@ public sealed class RedisDataLossTests
             before[stream] = await StoredInitAsync(origin, encoder.InitPath(stream));
         }
 
-        await redis.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4), Cancellation);
-        // Timed from the start of redis-server, not from when the test's own connection is back.
-        var up = Stopwatch.StartNew();
-        await redis.RestartAsync();
+        var up = await redis.KillAndRestartAsync(TimeSpan.FromSeconds(4), Cancellation);
 
         // Wait for the stream to flow again, then long enough for every heal trigger to have fired (the reconnection
         // and the uploads since).
