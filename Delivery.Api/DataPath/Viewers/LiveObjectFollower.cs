@@ -29,6 +29,9 @@ internal sealed class LiveObjectFollower(
     {
         var response = context.Response;
         response.Headers.CacheControl = cachePolicy.ForInProgress(kind, version.TimeToLive);
+        // A proxy that buffers responses (nginx's default) would hand the player the segment whole, at its end:
+        // low latency needs each chunk passed on as it comes.
+        response.Headers["X-Accel-Buffering"] = "no";
         if (HttpMethods.IsHead(context.Request.Method))
         {
             // The length is not known until the upload ends.

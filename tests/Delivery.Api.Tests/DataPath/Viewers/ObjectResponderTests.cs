@@ -26,6 +26,8 @@ public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redi
         Assert.Equal(HttpStatusCode.OK, viewer.Response.StatusCode);
         Assert.Null(viewer.Response.Content.Headers.ContentLength);
         Assert.True(viewer.Response.Headers.TransferEncodingChunked);
+        // nginx and its kind pass such a response on as it comes rather than buffer it whole.
+        Assert.Equal("no", viewer.Response.Headers.GetValues("X-Accel-Buffering").Single());
 
         var sent = 0;
         foreach (var piece in pieces)
@@ -83,6 +85,7 @@ public sealed class ObjectResponderTests(OriginFixture fixture, RedisServer redi
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         Assert.Equal("video/iso.segment", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(response.Headers.Contains("X-Accel-Buffering"), "a whole object is for proxies to buffer and cache");
         Assert.Equal(body, await response.Content.ReadAsByteArrayAsync(Cancellation));
     }
 
