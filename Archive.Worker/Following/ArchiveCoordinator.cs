@@ -47,9 +47,15 @@ internal sealed class ArchiveCoordinator(
                     }
                 }
 
-                foreach (var done in _recorders.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+                foreach (var (channel, done) in _recorders.Where(r => r.Value.IsCompleted).ToList())
                 {
-                    _recorders.Remove(done);
+                    // A recorder that failed is started again on the next pass (it resumes from disk and the log).
+                    if (done.Exception is { } failure)
+                    {
+                        Telemetry.ArchiveLog.RecorderFailed(logger, failure.GetBaseException(), channel);
+                    }
+
+                    _recorders.Remove(channel);
                 }
 
                 await Task.Delay(DiscoveryInterval, context.Time, stoppingToken);

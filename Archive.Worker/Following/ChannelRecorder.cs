@@ -193,9 +193,9 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         foreach (var entry in entries)
         {
             stopping.ThrowIfCancellationRequested();
-            if (!entry.IsNull && entry[ChannelFields.Event] is { IsNull: false } value)
+            if (!entry.IsNull && entry[ChannelFields.Event] is { IsNull: false } value && Parse(value) is { } change)
             {
-                await HandleAsync(ChannelEvent.Parser.ParseFrom((byte[])value!), stopping);
+                await HandleAsync(change, stopping);
             }
 
             await db.StreamAcknowledgeAsync(Log, ObjectKeys.ArchiveGroup, entry.Id);
@@ -434,6 +434,20 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         catch (Exception again) when (again is IOException or UnauthorizedAccessException)
         {
             // The disk refuses run.json too: the run stays as it was last written, still live, never listed as final.
+        }
+    }
+
+    /// <summary>An entry that is not a ChannelEvent (not written by this origin's Ingest) is skipped, never retried for ever.</summary>
+    private ChannelEvent? Parse(RedisValue value)
+    {
+        try
+        {
+            return ChannelEvent.Parser.ParseFrom((byte[])value!);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            ArchiveLog.ReadFailed(_logger, e, ChannelName.Of(channel));
+            return null;
         }
     }
 

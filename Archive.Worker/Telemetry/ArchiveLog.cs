@@ -23,7 +23,7 @@ internal static partial class ArchiveLog
     [LoggerMessage(11007, LogLevel.Warning, "The archive trails channel {Channel} by {Lag:0.0} s: segments older than the Redis retention are lost")]
     public static partial void FallingBehind(ILogger logger, string channel, double lag);
 
-    [LoggerMessage(11008, LogLevel.Information, "This archive writer now archives channel {Channel}")]
+    [LoggerMessage(11008, LogLevel.Debug, "This archive writer now archives channel {Channel}")]
     public static partial void LeaseTaken(ILogger logger, string channel);
 
     [LoggerMessage(11009, LogLevel.Warning, "This archive writer lost the lease of channel {Channel}; another writer goes on")]
@@ -37,4 +37,7 @@ internal static partial class ArchiveLog
 
     [LoggerMessage(11012, LogLevel.Warning, "Channel {Channel}'s encoder changed its {What}: the archive ends run {Run} and starts another")]
     public static partial void EncoderRestarted(ILogger logger, string channel, string run, string what);
+
+    [LoggerMessage(11013, LogLevel.Error, "Archiving channel {Channel} failed unexpectedly; it is started again")]
+    public static partial void RecorderFailed(ILogger logger, Exception exception, string channel);
 }
