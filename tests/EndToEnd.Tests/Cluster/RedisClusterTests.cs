@@ -26,11 +26,13 @@ public sealed class RedisClusterTests(ClusterOriginFixture fixture) : IClassFixt
     [Fact]
     public async Task Get_SegmentBeingEncoded_IsFollowedChunkByChunk_OnEveryDeliveryInstance()
     {
-        // The segment after the one uploading now, asked for early on all three instances: each holds its request until
-        // the upload starts, then streams every chunk as its event (published on the ladder's master) reaches it.
+        // A segment boundary (the next segment begins uploading), then the segment after that one, asked for early on all
+        // three instances: each holds its request until the upload starts, then streams every chunk as its event
+        // (published on the ladder's master) reaches it.
         var latest = (long)await _cluster.Connection.GetDatabase().HashGetAsync(_origin.Keys.Channel(fixture.Ladder.Channel), ChannelFields.LatestSegment);
         var uploading = await SegmentChecks.SegmentUploadingAsync(_origin, fixture.Ladder, 0, latest, TimeSpan.FromSeconds(15), Cancellation);
-        var path = fixture.Ladder.SegmentPath(0, uploading + 1);
+        var begun = await SegmentChecks.SegmentUploadingAsync(_origin, fixture.Ladder, 0, uploading + 1, TimeSpan.FromSeconds(15), Cancellation);
+        var path = fixture.Ladder.SegmentPath(0, begun + 1);
         Assert.True(await _origin.CurrentMetaAsync(path) is null, $"{path} had started uploading before it was asked for");
 
         var viewers = await Task.WhenAll(fixture.Deliveries.Select(delivery => StreamingViewer.OpenAsync(delivery, path, Cancellation)));
