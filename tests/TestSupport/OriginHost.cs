@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CmafOrigin.TestSupport;
 
 /// <summary>
-/// Ingest.Api and Delivery.Api, each on real Kestrel on a loopback port, sharing one real Redis
-/// under a key prefix of their own, so hosts of parallel tests never see each other's keys.
+/// Ingest.Api and Delivery.Api, each on real Kestrel on a loopback port, sharing one real Redis (a server or a
+/// cluster) under a key prefix of their own, so hosts of parallel tests never see each other's keys.
 /// </summary>
 public sealed class OriginHost : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ public sealed class OriginHost : IAsyncDisposable
     private readonly WebApplicationFactory<Delivery.Program> _delivery;
 
     private OriginHost(
-        RedisServer redis,
+        ITestRedis redis,
         string keyPrefix,
         WebApplicationFactory<Ingest.Program> ingest,
         WebApplicationFactory<Delivery.Program> delivery)
@@ -36,7 +36,7 @@ public sealed class OriginHost : IAsyncDisposable
         Delivery = new HttpClient { BaseAddress = DeliveryUri, Timeout = TimeSpan.FromMinutes(2) };
     }
 
-    public RedisServer Redis { get; }
+    public ITestRedis Redis { get; }
 
     public string KeyPrefix { get; }
 
@@ -68,7 +68,7 @@ public sealed class OriginHost : IAsyncDisposable
     /// <paramref name="keyPrefix"/> reuses the keys of an earlier host (a restarted origin).
     /// </summary>
     public static async Task<OriginHost> StartAsync(
-        RedisServer redis,
+        ITestRedis redis,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
         string? keyPrefix = null)
@@ -76,19 +76,7 @@ public sealed class OriginHost : IAsyncDisposable
         // A prefix of its own, unless the test restarts an origin on what an earlier one stored.
         keyPrefix ??= $"t{Guid.NewGuid():N}"[..12];
         var adminToken = settings is not null && settings.TryGetValue("Control:AdminToken", out var configured) ? configured : Guid.NewGuid().ToString("N");
-        // Ingest binds its endpoints itself (ingest and control plane): both on free loopback ports.
-        var ingestSettings = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Control:Url"] = "http://127.0.0.1:0",
-            ["Control:AdminToken"] = adminToken,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            ingestSettings[key] = value;
-        }
-
-        var ingest = Configure(new WebApplicationFactory<Ingest.Program>(), redis, keyPrefix, ingestSettings, services, listen: false);
+        var ingest = Configure(new WebApplicationFactory<Ingest.Program>(), redis, keyPrefix, IngestSettings(adminToken, settings), services, listen: false);
         var delivery = Configure(new WebApplicationFactory<Delivery.Program>(), redis, keyPrefix, settings, services);
         ingest.StartServer();
         delivery.StartServer();
@@ -96,6 +84,19 @@ public sealed class OriginHost : IAsyncDisposable
         var host = new OriginHost(redis, keyPrefix, ingest, delivery) { AdminToken = adminToken };
         await WaitUntilHealthyAsync(host.Ingest, host.Delivery);
         return host;
+    }
+
+    /// <summary>
+    /// Starts another Ingest instance on this host's Redis and key prefix, with this host's admin token, as a second
+    /// process would be; <paramref name="settings"/> are its configuration overrides.
+    /// </summary>
+    public async Task<IngestInstance> StartIngestAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = Configure(new WebApplicationFactory<Ingest.Program>(), Redis, KeyPrefix, IngestSettings(AdminToken, settings), services: null, listen: false);
+        factory.StartServer();
+        var instance = new IngestInstance(factory, AddressOf(factory.Services), ControlAddressOf(factory.Services));
+        await WaitUntilHealthyAsync(instance.Client);
+        return instance;
     }
 
     /// <summary>
@@ -190,9 +191,26 @@ public sealed class OriginHost : IAsyncDisposable
         await _ingest.DisposeAsync();
     }
 
+    /// <summary>Ingest binds its endpoints itself (ingest and control plane): both on free loopback ports.</summary>
+    private static Dictionary<string, string?> IngestSettings(string? adminToken, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Control:Url"] = "http://127.0.0.1:0",
+            ["Control:AdminToken"] = adminToken,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
     private static WebApplicationFactory<T> Configure<T>(
         WebApplicationFactory<T> factory,
-        RedisServer redis,
+        ITestRedis redis,
         string keyPrefix,
         IReadOnlyDictionary<string, string?>? settings,
         Action<IServiceCollection>? services,

@@ -7,7 +7,7 @@ namespace CmafOrigin.TestSupport;
 /// A real redis-server on a free loopback port, without persistence, in its own temp directory.
 /// One per test assembly (an assembly fixture); tests keep apart by their own key prefixes and paths.
 /// </summary>
-public sealed class RedisServer : IAsyncLifetime
+public sealed class RedisServer : ITestRedis, IAsyncLifetime
 {
     private Process? _process;
     private string? _directory;

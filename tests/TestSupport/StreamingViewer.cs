@@ -43,6 +43,28 @@ public sealed class StreamingViewer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// When each piece of the body arrived (since the request): the client splits one flushed chunk into several reads
+    /// a few microseconds apart, so reads closer than 100 ms count as one piece.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> Pieces
+    {
+        get
+        {
+            var reads = ReadLog;
+            var pieces = new List<TimeSpan>();
+            for (var i = 0; i < reads.Count; i++)
+            {
+                if (i == 0 || reads[i].SinceRequest - reads[i - 1].SinceRequest > TimeSpan.FromMilliseconds(100))
+                {
+                    pieces.Add(reads[i].SinceRequest);
+                }
+            }
+
+            return pieces;
+        }
+    }
+
     /// <summary>Null while reading; then true when the body ended cleanly, false when the connection failed.</summary>
     public bool? EndedCleanly { get; private set; }
 

@@ -100,7 +100,7 @@ public sealed class RedisDataLossTests
         }
 
         // A new player, ffmpeg as a DASH client, decodes the channel.
-        var decoded = await DashClientDecodesAsync(new Uri(origin.DeliveryUri, encoder.ManifestPath));
+        var decoded = await DashClient.DecodesAsync(new Uri(origin.DeliveryUri, encoder.ManifestPath), Cancellation);
         Output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ffmpeg as a DASH client decoded {decoded / 1e6:0.00} s after the heal"));
     }
 
@@ -141,7 +141,7 @@ public sealed class RedisDataLossTests
             Assert.Equal(before[stream].Body, await GetBodyAsync(origin, encoder.InitPath(stream)));
         }
 
-        var decoded = await DashClientDecodesAsync(new Uri(origin.DeliveryUri, encoder.ManifestPath));
+        var decoded = await DashClient.DecodesAsync(new Uri(origin.DeliveryUri, encoder.ManifestPath), Cancellation);
         Output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ffmpeg as a DASH client decoded {decoded / 1e6:0.00} s"));
     }
 
@@ -226,28 +226,6 @@ public sealed class RedisDataLossTests
         var versions = (await db.SortedSetRangeByRankAsync(origin.Keys.Versions(objectPath))).Select(v => (string)v!).ToArray();
         var entries = await db.StreamLengthAsync(origin.Keys.Chunks(objectPath, version));
         return new StoredInit(version, versions, entries, await GetBodyAsync(origin, path));
-    }
-
-    /// <summary>ffmpeg as a new player reads the live manifest from Delivery; returns the media time it decoded, µs (at least 4 s).</summary>
-    private static async Task<long> DashClientDecodesAsync(Uri manifest)
-    {
-        await using var player = FfmpegProcess.Start(
-        [
-            "-hide_banner", "-nostdin", "-nostats", "-v", "error", "-progress", "pipe:1",
-            "-rw_timeout", "10000000",
-            "-i", manifest.AbsoluteUri,
-            "-map", "0", "-t", "5", "-f", "null", "-",
-        ]);
-        var exitCode = await player.WaitForExitAsync(TimeSpan.FromSeconds(45), Cancellation);
-        Assert.True(exitCode == 0, $"ffmpeg exited with {exitCode}.\n{player.Describe()}");
-        Assert.True(player.ErrorLines.Count == 0, $"ffmpeg logged errors.\n{player.Describe()}");
-        var decoded = player.OutputLines
-            .Where(line => line.StartsWith("out_time_us=", StringComparison.Ordinal))
-            .Select(line => long.TryParse(line["out_time_us=".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var us) ? us : 0)
-            .DefaultIfEmpty(0)
-            .Max();
-        Assert.True(decoded >= 4_000_000, $"ffmpeg decoded only {decoded / 1e6:0.00} s.\n{player.Describe()}");
-        return decoded;
     }
 
     private sealed record StoredInit(string Version, string[] Versions, long Entries, byte[] Body);
