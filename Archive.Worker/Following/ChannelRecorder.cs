@@ -23,6 +23,7 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
 
     private readonly Dictionary<string, byte[]> _inits = new(StringComparer.Ordinal);
     private readonly HashSet<(string Track, long Number)> _aborted = [];
+    private readonly HashSet<(string Track, long Number)> _gapped = [];
     private readonly ILogger _logger = context.Logger;
     private SourceManifest? _manifest;
     private LiveRun? _run;
@@ -301,7 +302,22 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         }
         else if (file.Last is { } last && number > last.Number + 1)
         {
-            Gap(track, last.Number + 1, number - 1, null);
+            // Numbers skipped since the last archived one, less those already recorded with their reason.
+            var (from, to) = (last.Number + 1, number - 1);
+            while (from <= to && _gapped.Contains((track, from)))
+            {
+                from++;
+            }
+
+            while (to >= from && _gapped.Contains((track, to)))
+            {
+                to--;
+            }
+
+            if (from <= to)
+            {
+                Gap(track, from, to, null);
+            }
         }
 
         file.Append(path.Name, number, change.Version, bytes!, timing.DecodeTime, timing.Duration, timing.Independent);
@@ -335,7 +351,7 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         // Segments aborted after the last one archived (an encoder killed mid-segment) are the run's last gap.
         foreach (var (track, number) in _aborted.Order())
         {
-            if (run.Track(track)?.Last is { } last && number > last.Number)
+            if (run.Track(track)?.Last is { } last && number > last.Number && !_gapped.Contains((track, number)))
             {
                 Gap(track, number, number, "upload aborted");
             }
@@ -343,6 +359,7 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
 
         _run = null;
         _aborted.Clear();
+        _gapped.Clear();
         run.Dispose();
         if (run.SegmentCount == 0)
         {
@@ -385,6 +402,11 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         reason ??= Enumerable.Range(0, (int)Math.Min(to - from + 1, 10_000)).Any(i => _aborted.Contains((track, from + i)))
             ? "upload aborted"
             : "never uploaded";
+        for (var n = from; n <= to && n - from < 10_000; n++)
+        {
+            _gapped.Add((track, n));
+        }
+
         context.Metrics.Gap(to - from + 1, reason);
         ArchiveLog.Gap(_logger, ChannelName.Of(channel), track, from, to, reason);
         if (_run is { } run && !_failed)

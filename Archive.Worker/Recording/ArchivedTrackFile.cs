@@ -10,20 +10,32 @@ namespace CmafOrigin.Archive.Recording;
 /// </summary>
 internal sealed class ArchivedTrackFile : IDisposable
 {
+    /// <summary>
+    /// Versions remembered to skip a segment delivered again: only a writer's unacknowledged log entries are, so the
+    /// last few thousand segments are plenty, and a run of weeks does not grow this writer's memory.
+    /// </summary>
+    private const int RecentVersions = 4096;
+
     private readonly FileStream _media;
     private readonly FileStream _journal;
-    private readonly List<ArchivedSegment> _segments;
-    private readonly HashSet<string> _versions;
+    private readonly HashSet<string> _versions = new(StringComparer.Ordinal);
+    private readonly Queue<string> _versionOrder = new();
+    private ArchivedSegment? _first;
 
-    private ArchivedTrackFile(ArchiveTrack description, byte[] init, CmafTrack track, FileStream media, FileStream journal, List<ArchivedSegment> segments)
+    private ArchivedTrackFile(ArchiveTrack description, byte[] init, CmafTrack track, FileStream media, FileStream journal, IReadOnlyList<ArchivedSegment> segments)
     {
         Description = description;
         Init = init;
         Track = track;
         _media = media;
         _journal = journal;
-        _segments = segments;
-        _versions = segments.Select(s => s.Version).ToHashSet(StringComparer.Ordinal);
+        _first = segments.Count == 0 ? null : segments[0];
+        Last = segments.Count == 0 ? null : segments[^1];
+        Count = segments.Count;
+        foreach (var segment in segments.Skip(Math.Max(0, segments.Count - RecentVersions)))
+        {
+            Remember(segment.Version);
+        }
     }
 
     public ArchiveTrack Description { get; }
@@ -32,15 +44,16 @@ internal sealed class ArchivedTrackFile : IDisposable
 
     public CmafTrack Track { get; }
 
-    public IReadOnlyList<ArchivedSegment> Segments => _segments;
+    /// <summary>Segments archived (the journal's lines).</summary>
+    public int Count { get; private set; }
 
-    public ArchivedSegment? Last => _segments.Count == 0 ? null : _segments[^1];
+    public ArchivedSegment? Last { get; private set; }
 
     public long Bytes => _media.Length;
 
-    public double Duration => _segments.Count == 0
+    public double Duration => _first is null || Last is null
         ? 0
-        : (double)(_segments[^1].DecodeTime + _segments[^1].Duration - _segments[0].DecodeTime) / Track.Timescale;
+        : (double)(Last.DecodeTime + Last.Duration - _first.DecodeTime) / Track.Timescale;
 
     /// <summary>Starts the track's live file with its init segment, and an empty journal.</summary>
     public static ArchivedTrackFile Create(string runDirectory, ArchiveTrack description, byte[] init, CmafTrack track)
@@ -92,18 +105,33 @@ internal sealed class ArchivedTrackFile : IDisposable
         _media.Flush(flushToDisk: true);
         _journal.Write(ArchiveFiles.JournalLine(segment));
         _journal.Flush(flushToDisk: true);
-        _segments.Add(segment);
-        _versions.Add(version);
+        _first ??= segment;
+        Last = segment;
+        Count++;
+        Remember(version);
         return segment;
     }
 
     /// <summary>What run.json says of this track now.</summary>
-    public ArchiveTrack Describe() => Description with { Segments = _segments.Count, Bytes = Bytes, Duration = Math.Round(Duration, 3) };
+    public ArchiveTrack Describe() => Description with { Segments = Count, Bytes = Bytes, Duration = Math.Round(Duration, 3) };
 
     public void Dispose()
     {
         _media.Dispose();
         _journal.Dispose();
+    }
+
+    private void Remember(string version)
+    {
+        if (_versions.Add(version))
+        {
+            _versionOrder.Enqueue(version);
+        }
+
+        if (_versionOrder.Count > RecentVersions)
+        {
+            _versions.Remove(_versionOrder.Dequeue());
+        }
     }
 
     private static FileStream Open(string path, FileMode mode) =>

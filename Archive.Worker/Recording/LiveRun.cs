@@ -27,7 +27,7 @@ internal sealed class LiveRun : IDisposable
 
     public DateTimeOffset StartedAt => _run.StartedAt;
 
-    public int SegmentCount => _tracks.Values.Sum(t => t.Segments.Count);
+    public int SegmentCount => _tracks.Values.Sum(t => t.Count);
 
     /// <summary>Creates the folder of a new run; a second run starting in the same second gets a <c>-2</c>, <c>-3</c>… suffix.</summary>
     public static LiveRun Start(ArchiveLayout layout, string channel, DateTimeOffset startedAt, DateTimeOffset? mediaTimeZero)
