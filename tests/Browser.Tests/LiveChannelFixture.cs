@@ -44,19 +44,9 @@ public class LiveChannelFixture(RedisServer redis) : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (Encoder is { } encoder)
-        {
-            Encoder = null!;
-            await encoder.StopAsync(CancellationToken.None);
-            await encoder.DisposeAsync();
-        }
-
-        if (Origin is { } origin)
-        {
-            Origin = null!;
-            await origin.DisposeAsync();
-        }
-
+        var (encoder, origin) = (Encoder, Origin);
+        (Encoder, Origin) = (null!, null!);
+        await LiveChannelTeardown.EndAsync(encoder, origin);
         GC.SuppressFinalize(this);
     }
 }

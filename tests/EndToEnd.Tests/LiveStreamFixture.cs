@@ -103,19 +103,9 @@ public sealed partial class LiveStreamFixture(RedisServer redis) : IAsyncLifetim
 
     public async ValueTask DisposeAsync()
     {
-        if (Encoder is { } encoder)
-        {
-            Encoder = null!;
-            // Let it end the stream and DELETE what it published, as in production; it is killed if that hangs.
-            await encoder.StopAsync(CancellationToken.None);
-            await encoder.DisposeAsync();
-        }
-
-        if (Origin is { } origin)
-        {
-            Origin = null!;
-            await origin.DisposeAsync();
-        }
+        var (encoder, origin) = (Encoder, Origin);
+        (Encoder, Origin) = (null!, null!);
+        await LiveChannelTeardown.EndAsync(encoder, origin);
     }
 
     /// <summary>A media segment's current-version key: <c>{prefix}:{channel}:chunk-stream0-00042.m4s:current</c>.</summary>

@@ -43,23 +43,8 @@ public sealed class LiveHlsFixture(RedisServer redis) : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (Encoder is { } encoder)
-        {
-            Encoder = null!;
-            await encoder.StopAsync(CancellationToken.None);
-            await encoder.DisposeAsync();
-        }
-
-        if (SecondDelivery is { } second)
-        {
-            SecondDelivery = null!;
-            await second.DisposeAsync();
-        }
-
-        if (Origin is { } origin)
-        {
-            Origin = null!;
-            await origin.DisposeAsync();
-        }
+        var (encoder, second, origin) = (Encoder, SecondDelivery, Origin);
+        (Encoder, SecondDelivery, Origin) = (null!, null!, null!);
+        await LiveChannelTeardown.EndAsync(encoder, second, origin);
     }
 }
