@@ -41,7 +41,8 @@ internal sealed class HotPaths : IAsyncDisposable
     {
         var redis = await RedisServer.StartDedicatedAsync(persistent: false);
         var ingest = Build(redis, builder => builder.AddIngestServices());
-        var delivery = Build(redis, builder => builder.AddDeliveryServices());
+        // The responder asks the archive for segments Redis no longer holds (DvrFallback): registered with the archive's reading.
+        var delivery = Build(redis, builder => builder.AddDeliveryServices().AddArchiveDelivery());
         await ingest.StartAsync();
         await delivery.StartAsync();
         await delivery.Services.GetRequiredService<LiveFeedHub>().Subscribed.WaitAsync(TimeSpan.FromSeconds(15));
