@@ -8,6 +8,7 @@ namespace CmafOrigin.Bench.Scenarios;
 internal sealed record ArchiveSample(
     double RssMb,
     double? HeapMb,
+    double? LiveMb,
     double CommittedMb,
     RssParts Rss,
     int MetricSeries,

@@ -2,7 +2,7 @@ namespace CmafOrigin.Bench.Scenarios;
 
 /// <summary>
 /// One sample of the soak. RSS from /proc (VmRSS); heap = each service's managed heap right after a full GC forced over
-/// EventPipe, and the memory the GC had committed then; Redis's own <c>used_memory</c> and key count; metric series = lines of each service's /metrics scrape (a
+/// EventPipe (free space included), live = the bytes that survived that GC, and the memory the GC had committed then; Redis's own <c>used_memory</c> and key count; metric series = lines of each service's /metrics scrape (a
 /// tag with unbounded values shows as a count that keeps rising); the archive writer's, with <c>--archive</c>.
 /// </summary>
 internal sealed record SoakSample(
@@ -22,4 +22,6 @@ internal sealed record SoakSample(
     int DeliveryMetricSeries,
     int ChannelsLive,
     int ViewersOpen,
-    ArchiveSample? Archive = null);
+    ArchiveSample? Archive = null,
+    double? IngestLiveMb = null,
+    double? DeliveryLiveMb = null);

@@ -21,7 +21,8 @@ namespace CmafOrigin.Bench.Scenarios;
 ///    channel removes its files at exit, the others just go silent.
 /// 3. Viewers: <c>--viewers</c> per channel slot, each joining a live channel at its live edge (manifest, init, the
 ///    segment being uploaded, then the next ones as they start) for 3–15 segments, then leaving for 0–2 s.
-/// 4. Samples every <c>--sample-seconds</c>: RSS of the three processes, each service's heap after a forced full GC,
+/// 4. Samples every <c>--sample-seconds</c>: RSS of the three processes, each service's heap after a forced full GC
+///    (with its free space, and the live bytes alone),
 ///    Redis's own memory and keys, the number of metric series each service exports; with <c>--archive</c> the same of
 ///    Archive.Worker, and what it has archived so far.
 /// 5. Slopes: least squares over the samples after warm-up, in MB per hour.
@@ -186,11 +187,11 @@ internal static class SoakScenario
             samples.Add(sample);
             var archiveLine = sample.Archive is { } a
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"  archive RSS {a.RssMb:0.0} heap {a.HeapMb:0.00} (committed {a.CommittedMb:0}, anon {a.Rss.AnonMb:0}, code {a.Rss.ShmemMb:0}) series {a.MetricSeries}, {a.DiskMb:0} MB on disk, {a.Runs} runs ({a.LiveRuns} live), {a.Segments} segments")
+                    $"  archive RSS {a.RssMb:0.0} heap {a.HeapMb:0.00} live {a.LiveMb:0.00} (committed {a.CommittedMb:0}, anon {a.Rss.AnonMb:0}, code {a.Rss.ShmemMb:0}) series {a.MetricSeries}, {a.DiskMb:0} MB on disk, {a.Runs} runs ({a.LiveRuns} live), {a.Segments} segments")
                 : string.Empty;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[soak] {sample.Seconds,6:0} s  RSS MB ingest {sample.IngestRssMb,6:0.0} delivery {sample.DeliveryRssMb,6:0.0} redis {sample.RedisRssMb,6:0.0}  " +
-                $"heap MB ingest {sample.IngestHeapMb,6:0.00} delivery {sample.DeliveryHeapMb,6:0.00} (GC committed {sample.IngestCommittedMb:0}/{sample.DeliveryCommittedMb:0}, anon {sample.IngestRss.AnonMb:0}/{sample.DeliveryRss.AnonMb:0}, code {sample.IngestRss.ShmemMb:0}/{sample.DeliveryRss.ShmemMb:0})  redis used {sample.RedisUsedMb,6:0.0} MB {sample.RedisKeys,5} keys  " +
+                $"heap MB ingest {sample.IngestHeapMb,6:0.00} delivery {sample.DeliveryHeapMb,6:0.00} (live {sample.IngestLiveMb:0.00}/{sample.DeliveryLiveMb:0.00}, GC committed {sample.IngestCommittedMb:0}/{sample.DeliveryCommittedMb:0}, anon {sample.IngestRss.AnonMb:0}/{sample.DeliveryRss.AnonMb:0}, code {sample.IngestRss.ShmemMb:0}/{sample.DeliveryRss.ShmemMb:0})  redis used {sample.RedisUsedMb,6:0.0} MB {sample.RedisKeys,5} keys  " +
                 $"series {sample.IngestMetricSeries}/{sample.DeliveryMetricSeries}  channels {channelsLive} viewers {sample.ViewersOpen}  errors {errors.Total}{archiveLine}"));
         }
 
@@ -213,6 +214,8 @@ internal static class SoakScenario
             ["ingest_heap"] = SlopeOf(s => s.IngestHeapMb),
             ["delivery_rss"] = SlopeOf(s => s.DeliveryRssMb),
             ["delivery_heap"] = SlopeOf(s => s.DeliveryHeapMb),
+            ["ingest_live"] = SlopeOf(s => s.IngestLiveMb),
+            ["delivery_live"] = SlopeOf(s => s.DeliveryLiveMb),
             ["ingest_gc_committed"] = SlopeOf(s => s.IngestCommittedMb),
             ["delivery_gc_committed"] = SlopeOf(s => s.DeliveryCommittedMb),
             ["ingest_rss_anon"] = SlopeOf(s => s.IngestRss.AnonMb),
@@ -226,6 +229,7 @@ internal static class SoakScenario
         {
             slopes["archive_rss"] = SlopeOf(s => s.Archive?.RssMb);
             slopes["archive_heap"] = SlopeOf(s => s.Archive?.HeapMb);
+            slopes["archive_live"] = SlopeOf(s => s.Archive?.LiveMb);
             slopes["archive_gc_committed"] = SlopeOf(s => s.Archive?.CommittedMb);
             slopes["archive_rss_anon"] = SlopeOf(s => s.Archive?.Rss.AnonMb);
             slopes["archive_rss_code"] = SlopeOf(s => s.Archive?.Rss.ShmemMb);
@@ -315,7 +319,8 @@ internal static class SoakScenario
             var disk = ArchiveSummary.Read(origin.ArchiveDirectory!);
             archive = new ArchiveSample(
                 Mb(writer.Pid, "VmRSS"),
-                heap is { } h ? Math.Round(h / 1048576.0, 2) : null,
+                heap?.SizeMb,
+                heap?.LiveMb,
                 scrape.CommittedMb,
                 new RssParts(Mb(writer.Pid, "RssAnon"), Mb(writer.Pid, "RssFile"), Mb(writer.Pid, "RssShmem")),
                 scrape.Series,
@@ -330,8 +335,8 @@ internal static class SoakScenario
             Math.Round(ProcStats.StatusMiB(origin.Ingest.Pid, "VmRSS"), 1),
             Math.Round(ProcStats.StatusMiB(origin.Delivery.Pid, "VmRSS"), 1),
             Math.Round(ProcStats.StatusMiB(origin.Redis.Pid, "VmRSS"), 1),
-            ingestHeap is { } i ? Math.Round(i / 1048576.0, 2) : null,
-            deliveryHeap is { } d ? Math.Round(d / 1048576.0, 2) : null,
+            ingestHeap?.SizeMb,
+            deliveryHeap?.SizeMb,
             Math.Round(long.Parse(memory ?? "0", CultureInfo.InvariantCulture) / 1048576.0, 1),
             keys,
             ingest.CommittedMb,
@@ -342,7 +347,9 @@ internal static class SoakScenario
             delivery.Series,
             channelsLive,
             viewersOpen,
-            archive);
+            archive,
+            ingestHeap?.LiveMb,
+            deliveryHeap?.LiveMb);
     }
 
     /// <summary>
