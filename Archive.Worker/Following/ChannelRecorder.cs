@@ -260,15 +260,15 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         }
 
         var number = change.SegmentNumber;
-        var bytes = await context.Objects.ReadAsync(path, change.Version);
-        var initBytes = bytes is null ? null : await InitOfAsync(track);
+        var pieces = await context.Objects.ReadPiecesAsync(path, change.Version);
+        var initBytes = pieces is null ? null : await InitOfAsync(track);
         var cmaf = initBytes is null ? null : CmafTrack.TryParse(initBytes, out _);
         string? error = null;
         var timing = default(SegmentTiming);
-        var why = bytes is null ? "gone from Redis before it was archived"
+        var why = pieces is null ? "gone from Redis before it was archived"
             : initBytes is null ? "its init segment is not on Redis"
             : cmaf is null ? "its init segment is not CMAF"
-            : !SegmentTiming.TryRead(bytes, cmaf, out timing, out error) ? "not CMAF: " + error
+            : !SegmentTiming.TryRead(pieces, cmaf, out timing, out error) ? "not CMAF: " + error
             : null;
         if (why is not null)
         {
@@ -320,10 +320,10 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
             }
         }
 
-        file.Append(path.Name, number, change.Version, bytes!, timing.DecodeTime, timing.Duration, timing.Independent);
+        var appended = file.Append(path.Name, number, change.Version, pieces!, timing.DecodeTime, timing.Duration, timing.Independent);
         run.Save();
         var lag = Time.GetUtcNow() - completedAt;
-        context.Metrics.Archived(bytes!.Length, lag);
+        context.Metrics.Archived(appended.Size, lag);
         if (lag > context.IngestRetention / 2 && Time.GetUtcNow() - _behindWarned > TimeSpan.FromMinutes(1))
         {
             _behindWarned = Time.GetUtcNow();

@@ -97,11 +97,15 @@ internal sealed class ArchivedTrackFile : IDisposable
 
     public bool Holds(string version) => _versions.Contains(version);
 
-    /// <summary>Appends a segment's bytes, then its journal line, each flushed to disk before going on.</summary>
-    public ArchivedSegment Append(string name, long number, string version, byte[] bytes, long decodeTime, long duration, bool independent)
+    /// <summary>Appends a segment's bytes (its pieces in order), then its journal line, each flushed to disk before going on.</summary>
+    public ArchivedSegment Append(string name, long number, string version, IReadOnlyList<byte[]> pieces, long decodeTime, long duration, bool independent)
     {
-        var segment = new ArchivedSegment(name, number, version, _media.Length, bytes.Length, decodeTime, duration, independent);
-        _media.Write(bytes);
+        var segment = new ArchivedSegment(name, number, version, _media.Length, pieces.Sum(p => (long)p.Length), decodeTime, duration, independent);
+        foreach (var piece in pieces)
+        {
+            _media.Write(piece);
+        }
+
         _media.Flush(flushToDisk: true);
         _journal.Write(ArchiveFiles.JournalLine(segment));
         _journal.Flush(flushToDisk: true);

@@ -5,12 +5,13 @@ namespace CmafOrigin.Archive.Recording;
 /// <summary>When a CMAF segment starts (its first tfdt), how long it lasts (its chunks' sample durations) and whether it starts with a sync sample.</summary>
 internal readonly record struct SegmentTiming(long DecodeTime, long Duration, bool Independent)
 {
-    public static bool TryRead(ReadOnlySpan<byte> segment, CmafTrack track, out SegmentTiming timing, out string? error)
+    /// <summary>Reads the segment from its pieces as stored (a box may straddle two).</summary>
+    public static bool TryRead(IReadOnlyList<byte[]> segment, CmafTrack track, out SegmentTiming timing, out string? error)
     {
         timing = default;
         var parser = new CmafChunkParser(track);
         var chunks = new List<CmafPart>();
-        if (!parser.Push(segment, chunks) || !parser.Finish())
+        if (!segment.All(piece => parser.Push(piece, chunks)) || !parser.Finish())
         {
             error = parser.Error;
             return false;

@@ -9,10 +9,33 @@ namespace CmafOrigin.Archive.Recording;
 internal sealed class StoredObjects(IConnectionMultiplexer redis, ObjectKeys keys)
 {
     /// <summary>
-    /// The whole object, or null when it is gone (expired, purged), not complete, or its pieces do not add up to the
-    /// size its end marker announces.
+    /// The whole object in one array, or null when it is gone (expired, purged), not complete, or its pieces do not
+    /// add up to the size its end marker announces. For manifests and init segments: media segments are read in pieces.
     /// </summary>
     public async Task<byte[]?> ReadAsync(ObjectPath path, string version)
+    {
+        if (await ReadPiecesAsync(path, version).ConfigureAwait(false) is not { } pieces)
+        {
+            return null;
+        }
+
+        var whole = new byte[pieces.Sum(p => p.Length)];
+        var at = 0;
+        foreach (var piece in pieces)
+        {
+            piece.CopyTo(whole, at);
+            at += piece.Length;
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// The object as Ingest stored it, one array per piece (in order), or null as for <see cref="ReadAsync"/>. A media
+    /// segment is read this way and never joined: whole, every video segment would be a new array of 100 KB or more on the
+    /// large object heap, which is not compacted, and the holes they left made the writer's heap grow in the soak.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>?> ReadPiecesAsync(ObjectPath path, string version)
     {
         var entries = await redis.GetDatabase().StreamRangeAsync(keys.Chunks(path, version)).ConfigureAwait(false);
         if (entries.Length == 0 || !entries[^1].Values.Any(v => v.Name == ObjectFields.End))
@@ -36,20 +59,7 @@ internal sealed class StoredObjects(IConnectionMultiplexer redis, ObjectKeys key
             size += bytes.Length;
         }
 
-        if (size != announced)
-        {
-            return null;
-        }
-
-        var whole = new byte[size];
-        var at = 0;
-        foreach (var piece in pieces)
-        {
-            piece.CopyTo(whole, at);
-            at += piece.Length;
-        }
-
-        return whole;
+        return size == announced ? pieces : null;
     }
 
     /// <summary>The current version of <paramref name="path"/> read whole; null when there is none.</summary>

@@ -50,6 +50,9 @@ internal sealed class BenchSettings
 
     public bool Perf { get; set; }
 
+    /// <summary>Also run Archive.Worker (into a temporary directory), with Ingest and Delivery set up for it as the AppHost does.</summary>
+    public bool Archive { get; set; }
+
     /// <summary>Diagnosis only: no DELETE of old segments (ffmpeg's window), no manifest re-PUT.</summary>
     public bool NoHousekeeping { get; set; }
 
@@ -76,6 +79,8 @@ internal sealed class BenchSettings
         soak (long, never part of all). Each starts its own redis-server,
         Ingest.Api and Delivery.Api (and nginx for complete) on free loopback ports and stops them after.
         Results: a table on the console and bench/results/<scenario>.json.
+        With --archive, Archive.Worker runs too and archives every channel into a temporary directory (removed after);
+        the result then says what was archived, and the soak samples the writer's memory.
 
         Options:
           --duration <s>          live scenarios: seconds of upload, warm-up included (default 60)
@@ -90,6 +95,7 @@ internal sealed class BenchSettings
           --complete-warmup <s>   complete: seconds of load per server before measuring (default 3)
           --record-seconds <s>    length of the ffmpeg recording made once into bench/.cache (default 30)
           --results <dir>         where the JSON goes (default bench/results)
+          --archive               also run the archive writer (Ingest holds deleted segments for it, as in the AppHost)
           --trace <service>       profile ingest or delivery with dotnet-trace during the window (bench/.cache/profiles)
           --perf                  perf record Ingest, Delivery and redis-server during the window
           --profile-seconds <s>   how long to profile (default 20)
@@ -149,6 +155,9 @@ internal sealed class BenchSettings
                     break;
                 case "--no-housekeeping":
                     settings.NoHousekeeping = true;
+                    break;
+                case "--archive":
+                    settings.Archive = true;
                     break;
                 case "--perf":
                     settings.Perf = true;

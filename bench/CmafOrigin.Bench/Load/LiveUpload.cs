@@ -5,7 +5,8 @@ using CmafOrigin.Bench.Recording;
 namespace CmafOrigin.Bench.Load;
 
 /// <summary>
-/// One encoder upload stream (a channel's rendition): its paths, and the recorded segment replayed as each segment number.
+/// One encoder upload stream (a channel's rendition): its paths, and the recorded segment replayed as each segment number
+/// (decode times rising from lap to lap, as a live encoder's do).
 /// A path is unique per channel, rendition and number, so (path, byte offset) identifies every chunk of the run.
 /// </summary>
 internal sealed class LiveUpload(string channel, RecordedRendition rendition, long startAt)
@@ -25,5 +26,5 @@ internal sealed class LiveUpload(string channel, RecordedRendition rendition, lo
     public string SegmentPath(int number) =>
         $"/{Channel}/chunk-stream{Rendition.Stream.ToString(CultureInfo.InvariantCulture)}-{number.ToString("D5", CultureInfo.InvariantCulture)}.m4s";
 
-    public SegmentTemplate Template(int number) => Rendition.Segments[(number - 1) % Rendition.Segments.Count];
+    public SegmentTemplate Template(int number) => Rendition.Segment(number);
 }

@@ -11,12 +11,17 @@ namespace CmafOrigin.Bench.Measure;
 /// EventPipe session with the <c>GCHeapCollect</c> keyword makes the runtime collect at once, and the session's
 /// <c>GCHeapStats</c> event of that collection says what survived. Nothing is added to the services for it.
 /// </summary>
+/// <remarks>
+/// Two figures: the generations' sizes, which include the free space between objects (the large object heap is not
+/// compacted, so a process that allocates many arrays over 85 KB carries holes that come and go), and the bytes that
+/// survived the collection, which are the live objects alone (what <c>dotnet-gcdump</c> counts).
+/// </remarks>
 internal static class ManagedHeap
 {
     private const long Keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect);
 
-    /// <summary>Bytes on the heap (all generations, large and pinned object heaps) after a full GC, or null when it could not be read.</summary>
-    public static async Task<long?> AfterFullGcAsync(int pid, CancellationToken cancellationToken)
+    /// <summary>The heap after a full GC (all generations, large and pinned object heaps), or null when it could not be read.</summary>
+    public static async Task<HeapAfterGc?> AfterFullGcAsync(int pid, CancellationToken cancellationToken)
     {
         try
         {
@@ -26,7 +31,7 @@ internal static class ManagedHeap
                 requestRundown: false,
                 circularBufferMB: 16,
                 cancellationToken);
-            var heap = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var heap = new TaskCompletionSource<HeapAfterGc>(TaskCreationOptions.RunContinuationsAsynchronously);
             var reading = Task.Run(() => Read(session.EventStream, heap), cancellationToken);
             try
             {
@@ -45,7 +50,7 @@ internal static class ManagedHeap
         }
     }
 
-    private static void Read(Stream events, TaskCompletionSource<long> heap)
+    private static void Read(Stream events, TaskCompletionSource<HeapAfterGc> heap)
     {
         using var source = new EventPipeEventSource(events);
         var full = false;
@@ -55,7 +60,10 @@ internal static class ManagedHeap
         {
             if (full)
             {
-                heap.TrySetResult(e.GenerationSize0 + e.GenerationSize1 + e.GenerationSize2 + e.GenerationSize3 + e.GenerationSize4);
+                // In a full GC, "promoted" from gen0 and gen1 and "promoted" (survived) in gen2, LOH and POH add up to every live byte.
+                heap.TrySetResult(new HeapAfterGc(
+                    e.GenerationSize0 + e.GenerationSize1 + e.GenerationSize2 + e.GenerationSize3 + e.GenerationSize4,
+                    e.TotalPromotedSize0 + e.TotalPromotedSize1 + e.TotalPromotedSize2 + e.TotalPromotedSize3 + e.TotalPromotedSize4));
                 source.StopProcessing();
             }
         };

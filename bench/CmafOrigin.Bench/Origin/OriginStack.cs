@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using CmafOrigin.Bench.Measure;
 using CmafOrigin.TestSupport;
 using StackExchange.Redis;
 
@@ -9,6 +10,7 @@ namespace CmafOrigin.Bench.Origin;
 /// <summary>
 /// redis-server, Ingest.Api and Delivery.Api as separate processes on free loopback ports, as in production
 /// (and as the AppHost runs them): the services are the builds made with this tool (Release for benchmarks).
+/// With an archive, Archive.Worker too, writing into a temporary directory that goes with the stack.
 /// </summary>
 internal sealed class OriginStack : IAsyncDisposable
 {
@@ -30,16 +32,25 @@ internal sealed class OriginStack : IAsyncDisposable
 
     public Uri DeliveryUri { get; private set; } = null!;
 
+    /// <summary>Archive.Worker, when the stack was started with an archive; else null.</summary>
+    public ChildProcess? Archive { get; private set; }
+
+    public Uri? ArchiveUri { get; private set; }
+
+    /// <summary>Where the writer archives (a fresh temporary directory, removed on dispose); null without an archive.</summary>
+    public string? ArchiveDirectory { get; private set; }
+
     /// <summary>The tool's own connection, to read what Ingest stored (after a run, not during it).</summary>
     public IConnectionMultiplexer Connection { get; private set; } = null!;
 
-    /// <param name="environment">Extra settings for both services (e.g. <c>Ingest__CompletedRetention</c>).</param>
-    public static async Task<OriginStack> StartAsync(string logDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <param name="environment">Extra settings for every service (e.g. <c>Ingest__CompletedRetention</c>).</param>
+    /// <param name="archive">Also run Archive.Worker, and set Ingest and Delivery up for it as the AppHost does.</param>
+    public static async Task<OriginStack> StartAsync(string logDirectory, IReadOnlyDictionary<string, string> environment, bool archive, CancellationToken cancellationToken)
     {
         var stack = new OriginStack(logDirectory);
         try
         {
-            await stack.StartAllAsync(environment, cancellationToken);
+            await stack.StartAllAsync(environment, archive, cancellationToken);
             return stack;
         }
         catch
@@ -66,9 +77,40 @@ internal sealed class OriginStack : IAsyncDisposable
         {
             await _children[i].DisposeAsync();
         }
+
+        if (ArchiveDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(ArchiveDirectory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.WriteLine($"  (archive directory {ArchiveDirectory} not removed: {e.Message})");
+            }
+        }
     }
 
-    private async Task StartAllAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <summary>
+    /// What is archived so far. With <paramref name="settle"/>, first waits (up to that long) for every run to end: the
+    /// writer ends a run when its channel is deleted or after <c>Archive:EndAfter</c> (30 s) without an event, then
+    /// finalizes it.
+    /// </summary>
+    public async Task<ArchiveSummary> ReadArchiveAsync(TimeSpan settle, CancellationToken cancellationToken)
+    {
+        var directory = ArchiveDirectory ?? throw new InvalidOperationException("the stack runs no archive writer");
+        var deadline = Stopwatch.StartNew();
+        var summary = ArchiveSummary.Read(directory);
+        while (summary.LiveRuns > 0 && deadline.Elapsed < settle && !Archive!.HasExited)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            summary = ArchiveSummary.Read(directory);
+        }
+
+        return summary;
+    }
+
+    private async Task StartAllAsync(IReadOnlyDictionary<string, string> environment, bool archive, CancellationToken cancellationToken)
     {
         RedisPort = FreePort.Next();
         var redisDirectory = Path.Combine(LogDirectory, "redis");
@@ -92,10 +134,33 @@ internal sealed class OriginStack : IAsyncDisposable
             ["Control__Url"] = $"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
             ["Control__AdminToken"] = Guid.NewGuid().ToString("N"),
         };
+        var deliveryEnvironment = new Dictionary<string, string>(environment);
+        var archiveEnvironment = new Dictionary<string, string>(environment);
+        if (archive)
+        {
+            // As the AppHost's WithArchiveSource, WithArchive and AddArchiveWriter (AppHost/Archive/ArchiveExtensions.cs):
+            // one directory for all three; Ingest keeps what encoders DELETE until the retention so the writer can read it.
+            ArchiveDirectory = Directory.CreateTempSubdirectory("cmaforigin-bench-archive-").FullName;
+            ingestEnvironment["Ingest__HoldDeletedForArchive"] = "true";
+            ingestEnvironment["Archive__Directory"] = ArchiveDirectory;
+            deliveryEnvironment["Archive__Directory"] = ArchiveDirectory;
+            archiveEnvironment["Archive__Directory"] = ArchiveDirectory;
+        }
+
         Ingest = Add(StartService("Ingest.Api", IngestUri, ingestEnvironment));
-        Delivery = Add(StartService("Delivery.Api", DeliveryUri, environment));
+        Delivery = Add(StartService("Delivery.Api", DeliveryUri, deliveryEnvironment));
+        if (archive)
+        {
+            ArchiveUri = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+            Archive = Add(StartService("Archive.Worker", ArchiveUri, archiveEnvironment));
+        }
+
         await WaitHealthyAsync(Ingest, IngestUri, cancellationToken);
         await WaitHealthyAsync(Delivery, DeliveryUri, cancellationToken);
+        if (Archive is not null)
+        {
+            await WaitHealthyAsync(Archive, ArchiveUri!, cancellationToken);
+        }
     }
 
     private ChildProcess StartService(string project, Uri url, IReadOnlyDictionary<string, string> environment)

@@ -83,8 +83,10 @@ internal static partial class FfmpegRecorder
     private static StreamRecording Build(List<RecordedObject> objects, string command)
     {
         var puts = objects.Where(o => o.Complete && o.Method is "PUT" or "POST").ToList();
-        var manifest = puts.LastOrDefault(o => o.Path.EndsWith("out.mpd", StringComparison.Ordinal))
-            ?? throw new InvalidDataException("ffmpeg uploaded no manifest");
+        // The live manifest, not the static one ffmpeg writes as it stops: replayed as is, that one would tell the
+        // origin at every re-PUT that the stream has ended.
+        var manifest = puts.LastOrDefault(o => o.Path.EndsWith("out.mpd", StringComparison.Ordinal) && StreamRecording.IsLiveManifest(Concatenate(o)))
+            ?? throw new InvalidDataException("ffmpeg uploaded no live (dynamic) manifest");
         var renditions = new List<RecordedRendition>();
         for (var stream = 0; stream < Ladder.Length + 1; stream++)
         {

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CmafOrigin.Contracts.Catalog;
+using CmafOrigin.Contracts.Cmaf;
 
 namespace CmafOrigin.Bench.Recording;
 
@@ -17,7 +20,7 @@ internal sealed class StreamRecording
 
     public required IReadOnlyList<RecordedRendition> Renditions { get; init; }
 
-    /// <summary>The MPD ffmpeg last uploaded; segment paths in it are relative, so it fits any channel.</summary>
+    /// <summary>The last live (dynamic) MPD ffmpeg uploaded; segment paths in it are relative, so it fits any channel.</summary>
     public required byte[] Manifest { get; init; }
 
     /// <summary>How the recording was made, for the results.</summary>
@@ -33,10 +36,18 @@ internal sealed class StreamRecording
 
         var index = JsonSerializer.Deserialize<RecordingIndex>(File.ReadAllBytes(indexPath), JsonOptions.Default)
             ?? throw new InvalidDataException($"{indexPath} is empty");
+        var manifest = File.ReadAllBytes(Path.Combine(directory, index.Manifest));
+        if (!IsLiveManifest(manifest))
+        {
+            // Recordings made before the tool kept the live manifest hold ffmpeg's final, static one.
+            Console.WriteLine($"{directory} holds a static manifest (the stream's end), not a live one: recording again");
+            return null;
+        }
+
         return new StreamRecording
         {
             SegmentDuration = TimeSpan.FromMilliseconds(index.SegmentDurationMs),
-            Manifest = File.ReadAllBytes(Path.Combine(directory, index.Manifest)),
+            Manifest = manifest,
             Source = index.Source,
             Renditions =
             [
@@ -51,6 +62,9 @@ internal sealed class StreamRecording
             ],
         };
     }
+
+    /// <summary>True for a dynamic MPD, read as Ingest reads it: a static one says the stream has ended.</summary>
+    public static bool IsLiveManifest(byte[] mpd) => ManifestDocument.TryParse(mpd) is { IsStatic: false };
 
     public void Save(string directory)
     {
@@ -118,8 +132,53 @@ internal sealed class StreamRecording
 /// <summary>One DASH representation of the recording (a DASH stream number of ffmpeg's output).</summary>
 internal sealed record RecordedRendition(int Stream, string Description, byte[] Init, IReadOnlyList<SegmentTemplate> Segments)
 {
+    private readonly ConcurrentDictionary<int, SegmentTemplate> _laterLaps = new();
+    private long? _lapDuration;
+
     public double BitsPerSecond(TimeSpan segmentDuration) =>
         Segments.Average(s => s.Bytes.Length) * 8 / segmentDuration.TotalSeconds;
+
+    /// <summary>
+    /// What the replay sends as segment <paramref name="number"/> (from 1): the recorded segments in turn, each lap after
+    /// the first moved on the media timeline by the recording's length, so decode times keep rising like a live encoder's.
+    /// </summary>
+    public SegmentTemplate Segment(int number)
+    {
+        var lap = (number - 1) / Segments.Count;
+        var recorded = Segments[(number - 1) % Segments.Count];
+        return lap == 0
+            ? recorded
+            : _laterLaps.GetOrAdd(number - 1, (_, state) => new SegmentTemplate(
+                DecodeTimeShift.Apply(state.Recorded.Bytes, state.Lap * state.Rendition.LapDuration()), state.Recorded.ChunkLengths, state.Recorded.ChunkOffsets),
+                (Recorded: recorded, Lap: (long)lap, Rendition: this));
+    }
+
+    /// <summary>From the first recorded segment's decode time to the end of the last one's, in the track's timescale.</summary>
+    private long LapDuration()
+    {
+        if (_lapDuration is not { } duration)
+        {
+            var (firstStart, _) = Timing(Segments[0]);
+            var (lastStart, lastDuration) = Timing(Segments[^1]);
+            duration = lastStart + lastDuration - firstStart;
+            _lapDuration = duration;
+        }
+
+        return duration;
+    }
+
+    private (long Start, long Duration) Timing(SegmentTemplate segment)
+    {
+        var track = CmafTrack.TryParse(Init, out var error) ?? throw new InvalidDataException($"stream {Stream}: the init segment is not CMAF ({error})");
+        var parser = new CmafChunkParser(track);
+        var parts = new List<CmafPart>();
+        if (!parser.Push(segment.Bytes, parts) || !parser.Finish() || parts.Count == 0)
+        {
+            throw new InvalidDataException($"stream {Stream}: a recorded segment is not CMAF ({parser.Error})");
+        }
+
+        return (parts[0].DecodeTime, parts.Sum(p => p.Duration));
+    }
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ internal static class CompleteScenario
         var logs = Path.Combine(settings.CacheDirectory, "logs", "complete");
         Console.WriteLine($"[complete] starting redis-server, Ingest.Api, Delivery.Api and nginx (logs: {logs})");
         // Retention longer than the run, so the segment cannot expire under the load (the default is 2 min).
-        await using var origin = await OriginStack.StartAsync(logs, new Dictionary<string, string>(Profiler.Environment(settings)) { ["Ingest__CompletedRetention"] = "00:30:00" }, cancellationToken);
+        await using var origin = await OriginStack.StartAsync(logs, new Dictionary<string, string>(Profiler.Environment(settings)) { ["Ingest__CompletedRetention"] = "00:30:00" }, settings.Archive, cancellationToken);
         await using var nginx = NginxServer.Create();
 
         // Real media bytes: the recording's top rendition, cut at 1 MiB.

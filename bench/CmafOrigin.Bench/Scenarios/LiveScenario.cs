@@ -42,9 +42,9 @@ internal static class LiveScenario
     public static async Task<ScenarioResult> RunAsync(LiveScenarioSpec spec, StreamRecording recording, BenchSettings settings, CancellationToken cancellationToken)
     {
         var logs = Path.Combine(settings.CacheDirectory, "logs", spec.Name);
-        Console.WriteLine($"[{spec.Name}] starting redis-server, Ingest.Api, Delivery.Api (logs: {logs})");
+        Console.WriteLine($"[{spec.Name}] starting redis-server, Ingest.Api, Delivery.Api{(settings.Archive ? ", Archive.Worker" : "")} (logs: {logs})");
         // 1. Origin, with its defaults.
-        await using var origin = await OriginStack.StartAsync(logs, Profiler.Environment(settings), cancellationToken);
+        await using var origin = await OriginStack.StartAsync(logs, Profiler.Environment(settings), settings.Archive, cancellationToken);
 
         var segmentDuration = recording.SegmentDuration;
         var segments = Math.Max(settings.WarmupSegments + 2, (int)Math.Round(settings.Duration / segmentDuration));
@@ -113,6 +113,11 @@ internal static class LiveScenario
             ["redis"] = new(() => [origin.Redis.Pid]),
             ["load_tool"] = new(() => [Environment.ProcessId]),
         };
+        if (origin.Archive is { } writer)
+        {
+            meters["archive"] = new(() => [writer.Pid]);
+        }
+
         await BenchClock.DelayUntilAsync(windowStart, cancellationToken);
         var windowWatch = Stopwatch.StartNew();
         foreach (var meter in meters.Values)
@@ -235,6 +240,16 @@ internal static class LiveScenario
         var ingestedBytes = uploads.Sum(u => Enumerable.Range(settings.WarmupSegments + 1, segments - settings.WarmupSegments).Sum(n => (long)u.Template(n).Bytes.Length));
         var machineBusy = (machineEnd.Busy - machineStart.Busy) * 100.0 / Math.Max(1, machineEnd.Total - machineStart.Total);
 
+        // The archive once its run has ended (30 s after the last upload, Archive:EndAfter) and is finalized.
+        ArchiveSummary? archived = null;
+        PrometheusHistogram? archiveLag = null;
+        if (origin.Archive is not null)
+        {
+            archived = await origin.ReadArchiveAsync(TimeSpan.FromSeconds(60), cancellationToken) with { SegmentsPushed = uploads.Sum(u => u.Sends.Count) };
+            archiveLag = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.ArchiveUri!, "cmaforigin_archive_lag", cancellationToken);
+            Console.WriteLine($"[{spec.Name}] archive: {archived.Describe()}");
+        }
+
         var summary = passThrough.Summarize();
         var result = new ScenarioResult
         {
@@ -257,6 +272,10 @@ internal static class LiveScenario
             DeliveryRssMb = Math.Round(rss.Delivery, 1),
             IngestRssMb = Math.Round(rss.Ingest, 1),
             RedisRssMb = Math.Round(rss.Redis, 1),
+            ArchiveRssMb = origin.Archive is null ? null : Math.Round(ProcStats.StatusMiB(origin.Archive.Pid, "VmHWM"), 1),
+            Archive = archived,
+            Notes = archived is null ? null : "with Archive.Worker archiving every channel (--archive)",
+            ArchiveLagS = Quantiles(archiveLag),
             CpuS = Math.Round(cpu["ingest"] + cpu["delivery"] + cpu["redis"], 2),
             CpuBreakdownS = cpu,
             MachineBusyPercent = Math.Round(machineBusy, 1),
@@ -449,7 +468,7 @@ internal static class LiveScenario
     /// <summary>When Ingest received a segment's first piece (and Redis stored it) and each CMAF chunk's last piece, on the run's clock.</summary>
     private sealed record IngestTimes(long FirstPiece, long FirstPieceOnRedis, long[] Chunks);
 
-    private static Dictionary<string, double?>? Quantiles(PrometheusHistogram? histogram) =>
+    internal static Dictionary<string, double?>? Quantiles(PrometheusHistogram? histogram) =>
         histogram is null || histogram.Count <= 0
             ? null
             : new Dictionary<string, double?>

@@ -47,6 +47,15 @@ internal sealed record ScenarioResult
 
     public double RedisRssMb { get; init; }
 
+    /// <summary>Archive.Worker's peak RSS, with <c>--archive</c>.</summary>
+    public double? ArchiveRssMb { get; init; }
+
+    /// <summary>What Archive.Worker archived, with <c>--archive</c> (read once its runs have ended, or after a minute).</summary>
+    public ArchiveSummary? Archive { get; init; }
+
+    /// <summary>The writer's own <c>cmaforigin.archive.lag</c> over the whole run: upload completed → bytes on disk, s.</summary>
+    public IReadOnlyDictionary<string, double?>? ArchiveLagS { get; init; }
+
     /// <summary>CPU seconds of Ingest + Delivery + redis-server during the measured window.</summary>
     public required double CpuS { get; init; }
 

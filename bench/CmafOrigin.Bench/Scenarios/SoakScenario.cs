@@ -21,8 +21,10 @@ namespace CmafOrigin.Bench.Scenarios;
 ///    channel removes its files at exit, the others just go silent.
 /// 3. Viewers: <c>--viewers</c> per channel slot, each joining a live channel at its live edge (manifest, init, the
 ///    segment being uploaded, then the next ones as they start) for 3–15 segments, then leaving for 0–2 s.
-/// 4. Samples every <c>--sample-seconds</c>: RSS of the three processes, each service's heap after a forced full GC,
-///    Redis's own memory and keys, the number of metric series each service exports.
+/// 4. Samples every <c>--sample-seconds</c>: RSS of the three processes, each service's heap after a forced full GC
+///    (with its free space, and the live bytes alone),
+///    Redis's own memory and keys, the number of metric series each service exports; with <c>--archive</c> the same of
+///    Archive.Worker, and what it has archived so far.
 /// 5. Slopes: least squares over the samples after warm-up, in MB per hour.
 /// </remarks>
 internal static class SoakScenario
@@ -33,9 +35,9 @@ internal static class SoakScenario
     public static async Task<ScenarioResult> RunAsync(StreamRecording recording, BenchSettings settings, CancellationToken cancellationToken)
     {
         var logs = Path.Combine(settings.CacheDirectory, "logs", "soak");
-        Console.WriteLine($"[soak] starting redis-server, Ingest.Api, Delivery.Api (logs: {logs})");
+        Console.WriteLine($"[soak] starting redis-server, Ingest.Api, Delivery.Api{(settings.Archive ? ", Archive.Worker" : "")} (logs: {logs})");
         // 1. Origin, with its defaults.
-        await using var origin = await OriginStack.StartAsync(logs, Profiler.Environment(settings), cancellationToken);
+        await using var origin = await OriginStack.StartAsync(logs, Profiler.Environment(settings), settings.Archive, cancellationToken);
 
         var segmentDuration = recording.SegmentDuration;
         var slots = settings.Channels ?? 4;
@@ -67,6 +69,7 @@ internal static class SoakScenario
         var live = new List<SoakChannel>();
         var liveGate = new Lock();
         var started = 0;
+        var segmentsPushed = 0;
         var channelTasks = Enumerable.Range(0, slots).Select(slot => Task.Run(async () =>
         {
             var startAt = t0 + BenchClock.Ticks(segmentDuration * channelSegments * slot / slots);
@@ -91,6 +94,8 @@ internal static class SoakScenario
                     {
                         live.Remove(channel);
                     }
+
+                    Interlocked.Add(ref segmentsPushed, channel.Uploads.Sum(u => u.Sends.Count));
                 }
 
                 // The next channel of this slot starts a moment later, under a new name.
@@ -156,6 +161,11 @@ internal static class SoakScenario
             ["redis"] = new(() => [origin.Redis.Pid]),
             ["load_tool"] = new(() => [Environment.ProcessId]),
         };
+        if (origin.Archive is { } writer)
+        {
+            cpu["archive"] = new(() => [writer.Pid]);
+        }
+
         foreach (var meter in cpu.Values)
         {
             meter.Start();
@@ -175,10 +185,14 @@ internal static class SoakScenario
 
             var sample = await SampleAsync(origin, metricsHttp, BenchClock.Milliseconds(t0, BenchClock.Now) / 1000, channelsLive, Volatile.Read(ref viewersOpen), cancellationToken);
             samples.Add(sample);
+            var archiveLine = sample.Archive is { } a
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"  archive RSS {a.RssMb:0.0} heap {a.HeapMb:0.00} live {a.LiveMb:0.00} (committed {a.CommittedMb:0}, anon {a.Rss.AnonMb:0}, code {a.Rss.ShmemMb:0}) series {a.MetricSeries}, {a.DiskMb:0} MB on disk, {a.Runs} runs ({a.LiveRuns} live), {a.Segments} segments")
+                : string.Empty;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[soak] {sample.Seconds,6:0} s  RSS MB ingest {sample.IngestRssMb,6:0.0} delivery {sample.DeliveryRssMb,6:0.0} redis {sample.RedisRssMb,6:0.0}  " +
-                $"heap MB ingest {sample.IngestHeapMb,6:0.00} delivery {sample.DeliveryHeapMb,6:0.00} (GC committed {sample.IngestCommittedMb:0}/{sample.DeliveryCommittedMb:0}, anon {sample.IngestRss.AnonMb:0}/{sample.DeliveryRss.AnonMb:0}, code {sample.IngestRss.ShmemMb:0}/{sample.DeliveryRss.ShmemMb:0})  redis used {sample.RedisUsedMb,6:0.0} MB {sample.RedisKeys,5} keys  " +
-                $"series {sample.IngestMetricSeries}/{sample.DeliveryMetricSeries}  channels {channelsLive} viewers {sample.ViewersOpen}  errors {errors.Total}"));
+                $"heap MB ingest {sample.IngestHeapMb,6:0.00} delivery {sample.DeliveryHeapMb,6:0.00} (live {sample.IngestLiveMb:0.00}/{sample.DeliveryLiveMb:0.00}, GC committed {sample.IngestCommittedMb:0}/{sample.DeliveryCommittedMb:0}, anon {sample.IngestRss.AnonMb:0}/{sample.DeliveryRss.AnonMb:0}, code {sample.IngestRss.ShmemMb:0}/{sample.DeliveryRss.ShmemMb:0})  redis used {sample.RedisUsedMb,6:0.0} MB {sample.RedisKeys,5} keys  " +
+                $"series {sample.IngestMetricSeries}/{sample.DeliveryMetricSeries}  channels {channelsLive} viewers {sample.ViewersOpen}  errors {errors.Total}{archiveLine}"));
         }
 
         var elapsed = clock.Elapsed;
@@ -200,6 +214,8 @@ internal static class SoakScenario
             ["ingest_heap"] = SlopeOf(s => s.IngestHeapMb),
             ["delivery_rss"] = SlopeOf(s => s.DeliveryRssMb),
             ["delivery_heap"] = SlopeOf(s => s.DeliveryHeapMb),
+            ["ingest_live"] = SlopeOf(s => s.IngestLiveMb),
+            ["delivery_live"] = SlopeOf(s => s.DeliveryLiveMb),
             ["ingest_gc_committed"] = SlopeOf(s => s.IngestCommittedMb),
             ["delivery_gc_committed"] = SlopeOf(s => s.DeliveryCommittedMb),
             ["ingest_rss_anon"] = SlopeOf(s => s.IngestRss.AnonMb),
@@ -209,7 +225,27 @@ internal static class SoakScenario
             ["redis_rss"] = SlopeOf(s => s.RedisRssMb),
             ["redis_used"] = SlopeOf(s => s.RedisUsedMb),
         };
+        if (origin.Archive is not null)
+        {
+            slopes["archive_rss"] = SlopeOf(s => s.Archive?.RssMb);
+            slopes["archive_heap"] = SlopeOf(s => s.Archive?.HeapMb);
+            slopes["archive_live"] = SlopeOf(s => s.Archive?.LiveMb);
+            slopes["archive_gc_committed"] = SlopeOf(s => s.Archive?.CommittedMb);
+            slopes["archive_rss_anon"] = SlopeOf(s => s.Archive?.Rss.AnonMb);
+            slopes["archive_rss_code"] = SlopeOf(s => s.Archive?.Rss.ShmemMb);
+        }
+
         Console.WriteLine("[soak] slopes after warm-up, MB/h: " + string.Join(", ", slopes.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:0.00}"))));
+
+        // The archive once the last channels' runs have ended (30 s after their last upload) and are finalized.
+        ArchiveSummary? archived = null;
+        PrometheusHistogram? archiveLag = null;
+        if (origin.Archive is not null)
+        {
+            archived = await origin.ReadArchiveAsync(TimeSpan.FromSeconds(60), cancellationToken) with { SegmentsPushed = segmentsPushed };
+            archiveLag = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.ArchiveUri!, "cmaforigin_archive_lag", cancellationToken);
+            Console.WriteLine($"[soak] archive: {archived.Describe()}");
+        }
 
         var summary = passThrough.Summarize();
         var result = new ScenarioResult
@@ -233,6 +269,10 @@ internal static class SoakScenario
             DeliveryRssMb = Math.Round(ProcStats.StatusMiB(origin.Delivery.Pid, "VmHWM"), 1),
             IngestRssMb = Math.Round(ProcStats.StatusMiB(origin.Ingest.Pid, "VmHWM"), 1),
             RedisRssMb = Math.Round(ProcStats.StatusMiB(origin.Redis.Pid, "VmHWM"), 1),
+            ArchiveRssMb = origin.Archive is null ? null : Math.Round(ProcStats.StatusMiB(origin.Archive.Pid, "VmHWM"), 1),
+            Archive = archived,
+            Notes = archived is null ? null : "with Archive.Worker archiving every channel (--archive)",
+            ArchiveLagS = LiveScenario.Quantiles(archiveLag),
             CpuS = Math.Round(cpuSeconds["ingest"] + cpuSeconds["delivery"] + cpuSeconds["redis"], 1),
             CpuBreakdownS = cpuSeconds,
             PassThroughMs = summary,
@@ -247,7 +287,7 @@ internal static class SoakScenario
                 SlopesMbPerHour = slopes,
                 Samples = samples,
             },
-            Target = string.Create(CultureInfo.InvariantCulture, $"heap after full GC grows ≤ {HeapSlopeTargetMbPerHour} MB/h per service after warm-up, 0 errors"),
+            Target = string.Create(CultureInfo.InvariantCulture, $"heap after full GC grows ≤ {HeapSlopeTargetMbPerHour} MB/h per service{(origin.Archive is null ? "" : " (archive writer included)")} after warm-up, 0 errors"),
             TargetMet = false,
             Recording = recording.Source,
         };
@@ -255,7 +295,8 @@ internal static class SoakScenario
         {
             TargetMet = result.Errors == 0
                 && slopes["ingest_heap"] <= HeapSlopeTargetMbPerHour
-                && slopes["delivery_heap"] <= HeapSlopeTargetMbPerHour,
+                && slopes["delivery_heap"] <= HeapSlopeTargetMbPerHour
+                && slopes.GetValueOrDefault("archive_heap") <= HeapSlopeTargetMbPerHour,
         };
     }
 
@@ -270,13 +311,32 @@ internal static class SoakScenario
         var ingest = await ScrapeAsync(metrics, origin.IngestUri, cancellationToken);
         var delivery = await ScrapeAsync(metrics, origin.DeliveryUri, cancellationToken);
         double Mb(int pid, string field) => Math.Round(ProcStats.StatusMiB(pid, field), 1);
+        ArchiveSample? archive = null;
+        if (origin.Archive is { } writer)
+        {
+            var heap = await ManagedHeap.AfterFullGcAsync(writer.Pid, cancellationToken);
+            var scrape = await ScrapeAsync(metrics, origin.ArchiveUri!, cancellationToken);
+            var disk = ArchiveSummary.Read(origin.ArchiveDirectory!);
+            archive = new ArchiveSample(
+                Mb(writer.Pid, "VmRSS"),
+                heap?.SizeMb,
+                heap?.LiveMb,
+                scrape.CommittedMb,
+                new RssParts(Mb(writer.Pid, "RssAnon"), Mb(writer.Pid, "RssFile"), Mb(writer.Pid, "RssShmem")),
+                scrape.Series,
+                Math.Round(disk.BytesOnDisk / 1048576.0, 1),
+                disk.Runs,
+                disk.LiveRuns,
+                disk.Segments);
+        }
+
         return new SoakSample(
             Math.Round(seconds, 1),
             Math.Round(ProcStats.StatusMiB(origin.Ingest.Pid, "VmRSS"), 1),
             Math.Round(ProcStats.StatusMiB(origin.Delivery.Pid, "VmRSS"), 1),
             Math.Round(ProcStats.StatusMiB(origin.Redis.Pid, "VmRSS"), 1),
-            ingestHeap is { } i ? Math.Round(i / 1048576.0, 2) : null,
-            deliveryHeap is { } d ? Math.Round(d / 1048576.0, 2) : null,
+            ingestHeap?.SizeMb,
+            deliveryHeap?.SizeMb,
             Math.Round(long.Parse(memory ?? "0", CultureInfo.InvariantCulture) / 1048576.0, 1),
             keys,
             ingest.CommittedMb,
@@ -286,7 +346,10 @@ internal static class SoakScenario
             ingest.Series,
             delivery.Series,
             channelsLive,
-            viewersOpen);
+            viewersOpen,
+            archive,
+            ingestHeap?.LiveMb,
+            deliveryHeap?.LiveMb);
     }
 
     /// <summary>
