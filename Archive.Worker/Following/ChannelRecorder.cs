@@ -21,6 +21,9 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
 {
     private const int BatchSize = 64;
 
+    /// <summary>How long a channel its encoder ended must stay quiet before its run is finalized.</summary>
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(3);
+
     private readonly Dictionary<string, byte[]> _inits = new(StringComparer.Ordinal);
     private readonly HashSet<(string Track, long Number)> _aborted = [];
     private readonly HashSet<(string Track, long Number)> _gapped = [];
@@ -28,6 +31,7 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
     private SourceManifest? _manifest;
     private LiveRun? _run;
     private bool _failed;
+    private bool _endRequested;
     private DateTimeOffset _lastActivity;
     private DateTimeOffset _leaseRenewed;
     private DateTimeOffset _behindWarned;
@@ -72,8 +76,13 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
                     ArchiveLog.ReadFailed(_logger, e, ChannelName.Of(channel));
                 }
 
-                var quiet = Time.GetUtcNow() - _lastActivity > context.Options.EndAfter;
-                if (quiet && _run is not null)
+                var quietFor = Time.GetUtcNow() - _lastActivity;
+                var quiet = quietFor > context.Options.EndAfter;
+                if (_endRequested && quietFor > EndGrace)
+                {
+                    await EndRunAsync("the encoder ended the stream", stopping);
+                }
+                else if (quiet && _run is not null)
                 {
                     await EndRunAsync("no upload for " + context.Options.EndAfter.TotalSeconds + " s", stopping);
                 }
@@ -217,7 +226,9 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
                     _failed = false; // a new run: the archive tries the disk again
                     break;
                 case ChannelEventKind.ChannelEnded:
-                    await EndRunAsync("the encoder ended the stream", stopping);
+                    // Not at once: ffmpeg's last segment of a track (audio ends after video) can complete just after
+                    // its final manifest. The run ends once the channel has been quiet for EndGrace.
+                    _endRequested = _run is not null;
                     _failed = false;
                     break;
                 case ChannelEventKind.ManifestUpdated when PathOf(change) is { Extension: ".mpd" } manifest:
@@ -358,6 +369,7 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         }
 
         _run = null;
+        _endRequested = false;
         _aborted.Clear();
         _gapped.Clear();
         run.Dispose();
