@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using CmafOrigin.Bench.Http;
 using CmafOrigin.Bench.Load;
 using CmafOrigin.Bench.Measure;
 using CmafOrigin.Bench.Origin;
@@ -59,16 +60,7 @@ internal static class LiveScenario
 
         var errors = new ErrorCounts();
         var events = await EventWatcher.StartAsync(origin.Connection);
-        using var viewerHandler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = int.MaxValue,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
-        using var viewerHttp = new HttpClient(viewerHandler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var viewerHttp = ViewerHttp.Create(idleTimeout: TimeSpan.FromMinutes(5));
         using var deleteHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var metricsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using CmafOrigin.Bench.Http;
 using CmafOrigin.Bench.Load;
 using CmafOrigin.Bench.Measure;
 using CmafOrigin.Bench.Origin;
@@ -51,16 +52,7 @@ internal static class SoakScenario
         int[] streams = recording.Renditions.Count > 3 ? [1, 3] : [0];
 
         var errors = new ErrorCounts();
-        using var viewerHandler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = int.MaxValue,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
-        using var viewerHttp = new HttpClient(viewerHandler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var viewerHttp = ViewerHttp.Create(idleTimeout: TimeSpan.FromSeconds(30));
         using var deleteHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var metricsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
