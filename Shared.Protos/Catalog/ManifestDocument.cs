@@ -79,6 +79,10 @@ public sealed class ManifestDocument
                     Bandwidth = bandwidth,
                     Width = (int)Math.Clamp(Number(representation, adaptationSet, "width"), 0, int.MaxValue),
                     Height = (int)Math.Clamp(Number(representation, adaptationSet, "height"), 0, int.MaxValue),
+                    MimeType = Inherited(representation, adaptationSet, "mimeType") ?? string.Empty,
+                    FrameRate = Inherited(representation, adaptationSet, "frameRate") ?? string.Empty,
+                    AudioSamplingRate = (int)Math.Clamp(Number(representation, adaptationSet, "audioSamplingRate"), 0, int.MaxValue),
+                    Language = (string?)adaptationSet.Attribute("lang") ?? string.Empty,
                 });
 
                 // A Representation's own SegmentTemplate overrides its AdaptationSet's.

@@ -46,6 +46,16 @@ public sealed class ManifestDocumentTests
     }
 
     [Fact]
+    public void TryParse_FfmpegsMpd_DescribesEachTrackForAPlayer_InheritingFromItsAdaptationSet()
+    {
+        var document = ManifestDocument.TryParse(Encoding.UTF8.GetBytes(Ffmpeg));
+
+        Assert.Equal(
+            [("0", "video/mp4", "30/1", 0, ""), ("1", "video/mp4", "30/1", 0, ""), ("2", "audio/mp4", "", 48000, "und")],
+            document!.Tracks.Select(t => (t.Id, t.MimeType, t.FrameRate, t.AudioSamplingRate, t.Language)));
+    }
+
+    [Fact]
     public void TryParse_StaticMpd_IsStatic()
     {
         var document = ManifestDocument.TryParse(Encoding.UTF8.GetBytes(Ffmpeg.Replace("type=\"dynamic\"", "type=\"static\"", StringComparison.Ordinal)));
