@@ -35,6 +35,24 @@ internal sealed class OriginStack : IAsyncDisposable
     /// <summary>Archive.Worker, when the stack was started with an archive; else null.</summary>
     public ChildProcess? Archive { get; private set; }
 
+    /// <summary>A CPU meter for each process of the stack and one for the load tool itself, by name; not started.</summary>
+    public Dictionary<string, CpuMeter> CpuMeters()
+    {
+        var meters = new Dictionary<string, CpuMeter>
+        {
+            ["ingest"] = new(() => [Ingest.Pid]),
+            ["delivery"] = new(() => [Delivery.Pid]),
+            ["redis"] = new(() => [Redis.Pid]),
+            ["load_tool"] = new(() => [Environment.ProcessId]),
+        };
+        if (Archive is { } writer)
+        {
+            meters["archive"] = new(() => [writer.Pid]);
+        }
+
+        return meters;
+    }
+
     public Uri? ArchiveUri { get; private set; }
 
     /// <summary>Where the writer archives (a fresh temporary directory, removed on dispose); null without an archive.</summary>

@@ -98,17 +98,7 @@ internal static class LiveScenario
 
         // 4. Window
         var windowStart = t0 + BenchClock.Ticks(segmentDuration * settings.WarmupSegments);
-        var meters = new Dictionary<string, CpuMeter>
-        {
-            ["ingest"] = new(() => [origin.Ingest.Pid]),
-            ["delivery"] = new(() => [origin.Delivery.Pid]),
-            ["redis"] = new(() => [origin.Redis.Pid]),
-            ["load_tool"] = new(() => [Environment.ProcessId]),
-        };
-        if (origin.Archive is { } writer)
-        {
-            meters["archive"] = new(() => [writer.Pid]);
-        }
+        var meters = origin.CpuMeters();
 
         await BenchClock.DelayUntilAsync(windowStart, cancellationToken);
         var windowWatch = Stopwatch.StartNew();

@@ -146,17 +146,7 @@ internal static class SoakScenario
             $"[soak] {settings.SoakMinutes:0.#} min ({warmup.TotalMinutes:0.#} warm-up): {slots} channels at once of {channelSegments} segments of {segmentDuration.TotalSeconds:0.#} s, {slots * viewersPerSlot} viewers coming and going, a sample every {settings.SampleSeconds:0} s"));
 
         // 4. Samples
-        var cpu = new Dictionary<string, CpuMeter>
-        {
-            ["ingest"] = new(() => [origin.Ingest.Pid]),
-            ["delivery"] = new(() => [origin.Delivery.Pid]),
-            ["redis"] = new(() => [origin.Redis.Pid]),
-            ["load_tool"] = new(() => [Environment.ProcessId]),
-        };
-        if (origin.Archive is { } writer)
-        {
-            cpu["archive"] = new(() => [writer.Pid]);
-        }
+        var cpu = origin.CpuMeters();
 
         foreach (var meter in cpu.Values)
         {

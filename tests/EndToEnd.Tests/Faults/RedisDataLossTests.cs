@@ -27,9 +27,7 @@ public sealed class RedisDataLossTests
     {
         await using var redis = await RedisServer.StartDedicatedAsync(persistent: false);
         await using var origin = await OriginHost.StartAsync(redis);
-        await using var encoder = FfmpegEncoder.Start(
-            origin.IngestUri, TestPaths.Channel(), new Uri(origin.DeliveryUri, "/time"),
-            FfmpegEncoderSettings.Default with { IgnoreIoErrors = true, Duration = TimeSpan.FromSeconds(90) });
+        await using var encoder = PushLadder(origin);
         var streams = StreamsOf(encoder);
         await SegmentChecks.SegmentUploadingAsync(origin, encoder, 0, 4, TimeSpan.FromSeconds(40), Cancellation);
         var inits = new Dictionary<int, byte[]>();
@@ -109,9 +107,7 @@ public sealed class RedisDataLossTests
     {
         await using var redis = await RedisServer.StartDedicatedAsync(persistent: true);
         await using var origin = await OriginHost.StartAsync(redis);
-        await using var encoder = FfmpegEncoder.Start(
-            origin.IngestUri, TestPaths.Channel(), new Uri(origin.DeliveryUri, "/time"),
-            FfmpegEncoderSettings.Default with { IgnoreIoErrors = true, Duration = TimeSpan.FromSeconds(90) });
+        await using var encoder = PushLadder(origin);
         var streams = StreamsOf(encoder);
         await SegmentChecks.SegmentUploadingAsync(origin, encoder, 0, 4, TimeSpan.FromSeconds(40), Cancellation);
         var before = new Dictionary<int, StoredInit>();
@@ -146,6 +142,11 @@ public sealed class RedisDataLossTests
     }
 
     /// <summary>The DASH streams of the default ladder: two video renditions, then audio.</summary>
+    /// <summary>ffmpeg pushing the default ladder, going on through upload errors as an encoder in the field does.</summary>
+    private static FfmpegEncoder PushLadder(OriginHost origin) => FfmpegEncoder.Start(
+        origin.IngestUri, TestPaths.Channel(), new Uri(origin.DeliveryUri, "/time"),
+        FfmpegEncoderSettings.Default with { IgnoreIoErrors = true, Duration = TimeSpan.FromSeconds(90) });
+
     private static int[] StreamsOf(FfmpegEncoder encoder) => [.. Enumerable.Range(0, encoder.Settings.Video.Count + 1)];
 
     /// <summary>True when every path is complete on Redis and Delivery serves it (Redis first: Delivery holds a missing path's request 3 s).</summary>

@@ -57,17 +57,7 @@ public sealed class IngestAuthOptionsValidatorTests(RedisServer redis)
     [Fact]
     public void Ingest_InProductionWithoutCredentials_RefusesToStart()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
-            builder.UseSetting("Logging:LogLevel:Default", "None");
-            // The control plane has a secure default of its own: satisfy it, so only ingest credentials decide.
-            builder.UseSetting("Control:AdminToken", "an-admin-token");
-            builder.UseSetting("urls", "http://127.0.0.1:0");
-            builder.UseSetting("Control:Url", "http://127.0.0.1:0");
-        });
-        factory.UseKestrel();
+        using var factory = ProductionIngest([]);
 
         var error = Assert.Throws<OptionsValidationException>(factory.StartServer);
 
@@ -77,7 +67,19 @@ public sealed class IngestAuthOptionsValidatorTests(RedisServer redis)
     [Fact]
     public void Ingest_InProductionWithCredentials_Starts()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        using var factory = ProductionIngest(new()
+        {
+            ["Ingest:Auth:Credentials:0:Prefix"] = "/",
+            ["Ingest:Auth:Credentials:0:Token"] = "a-token-for-everything",
+        });
+
+        factory.StartServer();
+    }
+
+    /// <summary>The real host in Production, on Kestrel, with <paramref name="settings"/> on top of what it needs to start.</summary>
+    private WebApplicationFactory<Program> ProductionIngest(Dictionary<string, string> settings)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Production");
             builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
@@ -86,12 +88,13 @@ public sealed class IngestAuthOptionsValidatorTests(RedisServer redis)
             builder.UseSetting("Control:AdminToken", "an-admin-token");
             builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.UseSetting("Control:Url", "http://127.0.0.1:0");
-            builder.UseSetting("Ingest:Auth:Credentials:0:Prefix", "/");
-            builder.UseSetting("Ingest:Auth:Credentials:0:Token", "a-token-for-everything");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         });
         factory.UseKestrel();
-
-        factory.StartServer();
+        return factory;
     }
 
     private static IngestAuthOptionsValidator Validator(string environment) => new(new Environment(environment));
