@@ -9,8 +9,8 @@ internal sealed class BenchSettings
 {
     public static readonly string[] AllScenarios = ["latency", "fanout", "ingest", "complete"];
 
-    /// <summary>Named on the command line only (not in all): the LL-HLS comparison.</summary>
-    public static readonly string[] ExtraScenarios = ["hls-dash", "hls"];
+    /// <summary>Named on the command line only (not in all): the LL-HLS comparison and the scale-out.</summary>
+    public static readonly string[] ExtraScenarios = ["hls-dash", "hls", "scaleout-1", "scaleout-2", "scaleout-3"];
 
     /// <summary>Scenarios that <c>all</c> leaves out: they take many minutes.</summary>
     public static readonly string[] LongScenarios = ["soak"];
@@ -76,6 +76,7 @@ internal sealed class BenchSettings
 
         Scenarios: latency, fanout, ingest, complete, or all (in that order); hls-dash and hls (LL-DASH against
         LL-HLS viewers of one 3-rendition push, N from --viewers, default 500; keep --duration within the recording);
+        scaleout (the fanout over 1, 2 and 3 Delivery instances on one redis-server: scaleout-1, -2, -3);
         soak (long, never part of all). Each starts its own redis-server,
         Ingest.Api and Delivery.Api (and nginx for complete) on free loopback ports and stops them after.
         Results: a table on the console and bench/results/<scenario>.json.
@@ -115,6 +116,9 @@ internal sealed class BenchSettings
             {
                 case "all":
                     settings.Scenarios.AddRange(AllScenarios);
+                    break;
+                case "scaleout":
+                    settings.Scenarios.AddRange(["scaleout-1", "scaleout-2", "scaleout-3"]);
                     break;
                 case "--duration":
                     settings.Duration = TimeSpan.FromSeconds(Seconds());

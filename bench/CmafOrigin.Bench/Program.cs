@@ -75,11 +75,11 @@ return results.All(r => r.TargetMet) ? 0 : 1;
 internal static class Table
 {
     public const string Header =
-        "| scenario | uploads | viewers | p50 ms | p99 ms | max ms | errors | Delivery RSS MB | origin CPU s | load tool CPU s | req/s (nginx) | target | met |\n" +
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|";
+        "| scenario | uploads | viewers | p50 ms | p99 ms | max ms | errors | Delivery RSS MB | origin CPU s | Delivery CPU µs per viewer-chunk | load tool CPU s | req/s (nginx) | target | met |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|";
 
     public static string Row(ScenarioResult r) => string.Create(
         CultureInfo.InvariantCulture,
-        $"| {r.Scenario} | {r.Uploads} | {r.Viewers} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.00} | {r.Errors} | {r.DeliveryRssMb:0} | {r.CpuS:0.0} | " +
+        $"| {r.Scenario} | {r.Uploads} | {r.Viewers} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.00} | {r.Errors} | {r.DeliveryRssMb:0} | {r.CpuS:0.0} | {r.DeliveryCpuUsPerViewerChunk:0.0} | " +
         $"{r.CpuBreakdownS?.GetValueOrDefault("load_tool"):0.0} | {(r.RequestsPerSecond is { } rps ? $"{rps:0} ({r.NginxRequestsPerSecond:0})" : "")} | {r.Target} | {(r.TargetMet ? "yes" : "NO")} |");
 }

@@ -64,6 +64,21 @@ internal sealed class PrometheusHistogram
             ? this
             : new PrometheusHistogram([.. Buckets.Select(b => (b.UpperBound, b.Count - before.Buckets.FirstOrDefault(o => o.UpperBound == b.UpperBound).Count))]);
 
+    /// <summary>The scrapes of several instances of one service, as one histogram (buckets by bound, summed); null when none had it.</summary>
+    public static PrometheusHistogram? Sum(IEnumerable<PrometheusHistogram?> histograms)
+    {
+        var buckets = new SortedDictionary<double, double>();
+        foreach (var histogram in histograms.OfType<PrometheusHistogram>())
+        {
+            foreach (var (bound, count) in histogram.Buckets)
+            {
+                buckets[bound] = buckets.GetValueOrDefault(bound) + count;
+            }
+        }
+
+        return buckets.Count == 0 ? null : new PrometheusHistogram([.. buckets.Select(b => (b.Key, b.Value))]);
+    }
+
     /// <summary>The quantile, interpolated linearly inside its bucket (as Prometheus' histogram_quantile does).</summary>
     public double? Quantile(double q)
     {

@@ -10,7 +10,8 @@ namespace CmafOrigin.Bench.Origin;
 /// <summary>
 /// redis-server, Ingest.Api and Delivery.Api as separate processes on free loopback ports, as in production
 /// (and as the AppHost runs them): the services are the builds made with this tool (Release for benchmarks).
-/// With an archive, Archive.Worker too, writing into a temporary directory that goes with the stack.
+/// With an archive, Archive.Worker too, writing into a temporary directory that goes with the stack. With several
+/// Delivery instances, each is a process of its own on its own port, all on the one redis-server (the scaled shape).
 /// </summary>
 internal sealed class OriginStack : IAsyncDisposable
 {
@@ -24,30 +25,44 @@ internal sealed class OriginStack : IAsyncDisposable
 
     public ChildProcess Ingest { get; private set; } = null!;
 
-    public ChildProcess Delivery { get; private set; } = null!;
+    /// <summary>The first Delivery instance.</summary>
+    public ChildProcess Delivery => Deliveries[0].Process;
+
+    /// <summary>Every Delivery instance, in start order.</summary>
+    public IReadOnlyList<(ChildProcess Process, Uri Uri)> Deliveries { get; private set; } = [];
 
     public int RedisPort { get; private set; }
 
     public Uri IngestUri { get; private set; } = null!;
 
-    public Uri DeliveryUri { get; private set; } = null!;
+    /// <summary>The first Delivery instance's address.</summary>
+    public Uri DeliveryUri => Deliveries[0].Uri;
 
     /// <summary>Archive.Worker, when the stack was started with an archive; else null.</summary>
     public ChildProcess? Archive { get; private set; }
 
-    /// <summary>A CPU meter for each process of the stack and one for the load tool itself, by name; not started.</summary>
+    /// <summary>
+    /// A CPU meter for each process of the stack and one for the load tool itself, by name; not started. "delivery" sums
+    /// every Delivery instance; with several, each has its own as well ("delivery_1", ...).
+    /// </summary>
     public Dictionary<string, CpuMeter> CpuMeters()
     {
         var meters = new Dictionary<string, CpuMeter>
         {
             ["ingest"] = new(() => [Ingest.Pid]),
-            ["delivery"] = new(() => [Delivery.Pid]),
+            ["delivery"] = new(() => Deliveries.Select(d => d.Process.Pid)),
             ["redis"] = new(() => [Redis.Pid]),
             ["load_tool"] = new(() => [Environment.ProcessId]),
         };
         if (Archive is { } writer)
         {
             meters["archive"] = new(() => [writer.Pid]);
+        }
+
+        for (var i = 0; Deliveries.Count > 1 && i < Deliveries.Count; i++)
+        {
+            var pid = Deliveries[i].Process.Pid;
+            meters[$"delivery_{(i + 1).ToString(CultureInfo.InvariantCulture)}"] = new(() => [pid]);
         }
 
         return meters;
@@ -63,12 +78,14 @@ internal sealed class OriginStack : IAsyncDisposable
 
     /// <param name="environment">Extra settings for every service (e.g. <c>Ingest__CompletedRetention</c>).</param>
     /// <param name="archive">Also run Archive.Worker, and set Ingest and Delivery up for it as the AppHost does.</param>
-    public static async Task<OriginStack> StartAsync(string logDirectory, IReadOnlyDictionary<string, string> environment, bool archive, CancellationToken cancellationToken)
+    /// <param name="deliveries">How many Delivery instances.</param>
+    public static async Task<OriginStack> StartAsync(
+        string logDirectory, IReadOnlyDictionary<string, string> environment, bool archive, CancellationToken cancellationToken, int deliveries = 1)
     {
         var stack = new OriginStack(logDirectory);
         try
         {
-            await stack.StartAllAsync(environment, archive, cancellationToken);
+            await stack.StartAllAsync(environment, archive, deliveries, cancellationToken);
             return stack;
         }
         catch
@@ -128,7 +145,7 @@ internal sealed class OriginStack : IAsyncDisposable
         return summary;
     }
 
-    private async Task StartAllAsync(IReadOnlyDictionary<string, string> environment, bool archive, CancellationToken cancellationToken)
+    private async Task StartAllAsync(IReadOnlyDictionary<string, string> environment, bool archive, int deliveries, CancellationToken cancellationToken)
     {
         RedisPort = FreePort.Next();
         var redisDirectory = Path.Combine(LogDirectory, "redis");
@@ -142,10 +159,7 @@ internal sealed class OriginStack : IAsyncDisposable
         Redis = Add(ChildProcess.Start("redis-server", redisStart, LogDirectory));
         Connection = await ConnectRedisAsync(RedisPort, cancellationToken);
 
-        var ingestPort = FreePort.Next();
-        var deliveryPort = FreePort.Next();
-        IngestUri = new Uri($"http://127.0.0.1:{ingestPort.ToString(CultureInfo.InvariantCulture)}");
-        DeliveryUri = new Uri($"http://127.0.0.1:{deliveryPort.ToString(CultureInfo.InvariantCulture)}");
+        IngestUri = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
         // The control plane needs a port of its own and, outside Development, an admin token.
         var ingestEnvironment = new Dictionary<string, string>(environment)
         {
@@ -166,7 +180,11 @@ internal sealed class OriginStack : IAsyncDisposable
         }
 
         Ingest = Add(StartService("Ingest.Api", IngestUri, ingestEnvironment));
-        Delivery = Add(StartService("Delivery.Api", DeliveryUri, deliveryEnvironment));
+        Deliveries = [.. Enumerable.Range(0, deliveries).Select(_ =>
+        {
+            var uri = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+            return (Add(StartService("Delivery.Api", uri, deliveryEnvironment)), uri);
+        })];
         if (archive)
         {
             ArchiveUri = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
@@ -174,7 +192,10 @@ internal sealed class OriginStack : IAsyncDisposable
         }
 
         await WaitHealthyAsync(Ingest, IngestUri, cancellationToken);
-        await WaitHealthyAsync(Delivery, DeliveryUri, cancellationToken);
+        foreach (var (process, uri) in Deliveries)
+        {
+            await WaitHealthyAsync(process, uri, cancellationToken);
+        }
         if (Archive is not null)
         {
             await WaitHealthyAsync(Archive, ArchiveUri!, cancellationToken);

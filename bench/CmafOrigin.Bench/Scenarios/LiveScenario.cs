@@ -21,7 +21,8 @@ internal sealed record LiveScenarioSpec(
     int ViewersPerChannel,
     string Target,
     Func<ScenarioResult, bool> Met,
-    bool HlsViewers = false);
+    bool HlsViewers = false,
+    int DeliveryInstances = 1);
 
 /// <summary>
 /// Replays the recording as E concurrent paced uploads and runs V low-latency viewers per channel against a fresh origin,
@@ -45,7 +46,7 @@ internal static class LiveScenario
         var logs = Path.Combine(settings.CacheDirectory, "logs", spec.Name);
         Console.WriteLine($"[{spec.Name}] starting redis-server, Ingest.Api, Delivery.Api{(settings.Archive ? ", Archive.Worker" : "")} (logs: {logs})");
         // 1. Origin, with its defaults.
-        await using var origin = await OriginStack.StartAsync(logs, Profiler.Environment(settings), settings.Archive, cancellationToken);
+        await using var origin = await OriginStack.StartAsync(logs, Profiler.Environment(settings), settings.Archive, cancellationToken, spec.DeliveryInstances);
 
         var segmentDuration = recording.SegmentDuration;
         var segments = Math.Max(settings.WarmupSegments + 2, (int)Math.Round(settings.Duration / segmentDuration));
@@ -78,17 +79,19 @@ internal static class LiveScenario
             var renditions = channel.ToList();
             for (var v = 0; v < spec.ViewersPerChannel; v++)
             {
+                // Round robin over the Delivery instances, as a load balancer would spread them.
+                var delivery = origin.Deliveries[(viewers.Count + hlsViewers.Count) % origin.Deliveries.Count].Uri;
                 var startAt = renditions[0].StartAt - BenchClock.Ticks(TimeSpan.FromSeconds(2)) + BenchClock.Ticks(TimeSpan.FromSeconds(1.5) * (viewers.Count + hlsViewers.Count) / totalViewers);
                 if (spec.HlsViewers)
                 {
                     // LL-HLS needs the first segments listed: these viewers start once segment 1 is under way.
-                    var hls = new HlsViewer(viewerHttp, origin.DeliveryUri, renditions[v % renditions.Count], errors);
+                    var hls = new HlsViewer(viewerHttp, delivery, renditions[v % renditions.Count], errors);
                     hlsViewers.Add(hls);
                     viewerTasks.Add(Task.Run(() => hls.RunAsync(startAt + BenchClock.Ticks(segmentDuration * 1.5), segments, cancellationToken), cancellationToken));
                     continue;
                 }
 
-                var viewer = new LiveViewer(viewerHttp, origin.DeliveryUri, renditions[v % renditions.Count], errors);
+                var viewer = new LiveViewer(viewerHttp, delivery, renditions[v % renditions.Count], errors);
                 viewers.Add(viewer);
                 viewerTasks.Add(Task.Run(() => viewer.RunAsync(startAt, segments, cancellationToken), cancellationToken));
             }
@@ -110,7 +113,7 @@ internal static class LiveScenario
         var machineStart = ProcStats.MachineJiffies();
         await RedisCommandStats.ResetAsync(origin.Connection);
         var storeBefore = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.IngestUri, "cmaforigin_ingest_store_duration", cancellationToken);
-        var passBefore = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.DeliveryUri, "cmaforigin_delivery_passthrough", cancellationToken);
+        var passBefore = await ScrapeDeliveriesAsync(metricsHttp, origin, "cmaforigin_delivery_passthrough", cancellationToken);
         var ingestRuntimeBefore = await RuntimeCounters.ScrapeAsync(metricsHttp, origin.IngestUri, cancellationToken);
         var deliveryRuntimeBefore = await RuntimeCounters.ScrapeAsync(metricsHttp, origin.DeliveryUri, cancellationToken);
         var deliveredBefore = viewers.Sum(v => v.BytesReceived) + hlsViewers.Sum(v => v.BytesReceived);
@@ -124,7 +127,7 @@ internal static class LiveScenario
         var redisCommands = await RedisCommandStats.ReadAsync(origin.Connection);
         await monitor.DisposeAsync();
         var storeAfter = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.IngestUri, "cmaforigin_ingest_store_duration", cancellationToken);
-        var passAfter = await PrometheusHistogram.ScrapeAsync(metricsHttp, origin.DeliveryUri, "cmaforigin_delivery_passthrough", cancellationToken);
+        var passAfter = await ScrapeDeliveriesAsync(metricsHttp, origin, "cmaforigin_delivery_passthrough", cancellationToken);
         var runtime = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         if (await RuntimeCounters.ScrapeAsync(metricsHttp, origin.IngestUri, cancellationToken) is { } ingestRuntime)
         {
@@ -152,10 +155,11 @@ internal static class LiveScenario
         }
 
         var deliveredBytes = viewers.Sum(v => v.BytesReceived) + hlsViewers.Sum(v => v.BytesReceived) - deliveredBefore;
+        var deliveryRss = origin.Deliveries.Select(d => Math.Round(ProcStats.StatusMiB(d.Process.Pid, "VmHWM"), 1)).ToList();
         var rss = new
         {
             Ingest = ProcStats.StatusMiB(origin.Ingest.Pid, "VmHWM"),
-            Delivery = ProcStats.StatusMiB(origin.Delivery.Pid, "VmHWM"),
+            Delivery = deliveryRss.Max(),
             Redis = ProcStats.StatusMiB(origin.Redis.Pid, "VmHWM"),
         };
 
@@ -219,6 +223,8 @@ internal static class LiveScenario
             HlsAnnouncements.Join(hlsViewers, ingestTimes.ToDictionary(t => t.Key, t => t.Value.Chunks), settings.WarmupSegments, passThrough, ingestToViewer);
         }
 
+        var ingestedChunks = uploads.Sum(u => Enumerable.Range(settings.WarmupSegments + 1, segments - settings.WarmupSegments).Sum(n => (long)u.Template(n).MediaChunkLastPiece.Length));
+        var viewerChunks = viewers.Sum(v => v.Segments.Where(s => s.Number > settings.WarmupSegments).Sum(s => (long)s.ChunksReceived.Length));
         var ingestedBytes = uploads.Sum(u => Enumerable.Range(settings.WarmupSegments + 1, segments - settings.WarmupSegments).Sum(n => (long)u.Template(n).Bytes.Length));
         var machineBusy = (machineEnd.Busy - machineStart.Busy) * 100.0 / Math.Max(1, machineEnd.Total - machineStart.Total);
 
@@ -252,6 +258,11 @@ internal static class LiveScenario
             ErrorKinds = errors.ByKind,
             ErrorExamples = errors.Examples,
             DeliveryRssMb = Math.Round(rss.Delivery, 1),
+            DeliveryInstances = origin.Deliveries.Count,
+            DeliveryRssByInstanceMb = origin.Deliveries.Count > 1 ? deliveryRss : null,
+            DeliveryCpuUsPerViewerChunk = viewerChunks == 0 ? null : Math.Round(cpu["delivery"] * 1e6 / viewerChunks, 1),
+            RedisCpuUsPerChunk = ingestedChunks == 0 ? null : Math.Round(cpu["redis"] * 1e6 / ingestedChunks, 1),
+            RedisCommandsPerChunk = ingestedChunks == 0 || redisCommands is null ? null : Math.Round(redisCommands.Values.Sum(c => c.Calls) / (double)ingestedChunks, 1),
             IngestRssMb = Math.Round(rss.Ingest, 1),
             RedisRssMb = Math.Round(rss.Redis, 1),
             ArchiveRssMb = origin.Archive is null ? null : Math.Round(ProcStats.StatusMiB(origin.Archive.Pid, "VmHWM"), 1),
@@ -283,6 +294,18 @@ internal static class LiveScenario
             Recording = recording.Source,
         };
         return result with { TargetMet = spec.Met(result) };
+    }
+
+    /// <summary>One histogram over every Delivery instance.</summary>
+    private static async Task<PrometheusHistogram?> ScrapeDeliveriesAsync(HttpClient http, OriginStack origin, string prefix, CancellationToken cancellationToken)
+    {
+        var scrapes = new List<PrometheusHistogram?>();
+        foreach (var (_, uri) in origin.Deliveries)
+        {
+            scrapes.Add(await PrometheusHistogram.ScrapeAsync(http, uri, prefix, cancellationToken));
+        }
+
+        return PrometheusHistogram.Sum(scrapes);
     }
 
     internal static async Task RunEncoderAsync(

@@ -41,7 +41,23 @@ internal sealed record ScenarioResult
 
     public IReadOnlyDictionary<string, string>? ErrorExamples { get; init; }
 
+    /// <summary>Peak RSS of the Delivery instance that peaked highest (per instance: what one machine must hold).</summary>
     public required double DeliveryRssMb { get; init; }
+
+    /// <summary>Delivery instances the viewers were spread over (round robin); 1 unless the scenario scales out.</summary>
+    public int DeliveryInstances { get; init; } = 1;
+
+    /// <summary>With several Delivery instances, each one's peak RSS, MB.</summary>
+    public IReadOnlyList<double>? DeliveryRssByInstanceMb { get; init; }
+
+    /// <summary>Delivery CPU (all instances) per CMAF chunk written to a viewer in the window, µs.</summary>
+    public double? DeliveryCpuUsPerViewerChunk { get; init; }
+
+    /// <summary>redis-server CPU per CMAF chunk ingested in the window, µs: what each chunk costs Redis (writes, reads, pub/sub).</summary>
+    public double? RedisCpuUsPerChunk { get; init; }
+
+    /// <summary>Redis commands per CMAF chunk ingested in the window, all commands and clients counted.</summary>
+    public double? RedisCommandsPerChunk { get; init; }
 
     public double IngestRssMb { get; init; }
 

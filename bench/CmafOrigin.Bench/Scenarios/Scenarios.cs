@@ -29,6 +29,13 @@ internal static class Scenarios
             "hls-dash" => new LiveScenarioSpec(
                 "hls-dash", "1 channel × 3 video renditions + audio, 500 LL-DASH viewers (the comparison for hls)", 1, [0, 1, 2, 3], 500,
                 "0 errors", r => r.Errors == 0),
+            // The fan-out spread over 1, 2 or 3 Delivery instances on the one redis-server (issue 15): on 2 cores with the load
+            // tool, no gain in latency is expected; what it measures is CPU per viewer per instance and Redis per chunk.
+            "scaleout-1" or "scaleout-2" or "scaleout-3" => new LiveScenarioSpec(
+                name, $"1 channel at 3 Mbit/s, 1000 viewers spread over {name[^1]} Delivery instance(s)", 1, [0], 1000,
+                "0 errors (CPU per viewer-chunk and Redis per chunk: the scaling model's inputs)",
+                r => r.Errors == 0,
+                DeliveryInstances: name[^1] - '0'),
             _ => throw new ArgumentException($"unknown scenario {name}"),
         };
         return spec with
