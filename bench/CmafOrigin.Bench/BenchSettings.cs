@@ -7,7 +7,7 @@ namespace CmafOrigin.Bench;
 /// <summary>The command line: which scenarios, for how long, and where things go.</summary>
 internal sealed class BenchSettings
 {
-    public static readonly string[] AllScenarios = ["latency", "fanout", "ingest", "complete"];
+    public static readonly string[] AllScenarios = ["latency", "fanout", "fanout-floor", "ingest", "complete"];
 
     /// <summary>Named on the command line only (not in all): the LL-HLS comparison and the scale-out.</summary>
     public static readonly string[] ExtraScenarios = ["hls-dash", "hls", "scaleout-1", "scaleout-2", "scaleout-3"];
@@ -74,7 +74,8 @@ internal sealed class BenchSettings
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/CmafOrigin.Bench -- <scenario>... [options]
 
-        Scenarios: latency, fanout, ingest, complete, or all (in that order); hls-dash and hls (LL-DASH against
+        Scenarios: latency, fanout, fanout-floor (nginx serving fanout's bytes in the same bursts: the floor), ingest,
+        complete, or all (in that order); hls-dash and hls (LL-DASH against
         LL-HLS viewers of one 3-rendition push, N from --viewers, default 500; keep --duration within the recording);
         scaleout (the fanout over 1, 2 and 3 Delivery instances on one redis-server: scaleout-1, -2, -3);
         soak (long, never part of all). Each starts its own redis-server,

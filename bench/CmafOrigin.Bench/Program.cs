@@ -50,6 +50,7 @@ foreach (var name in settings.Scenarios)
     var result = name switch
     {
         "complete" => await CompleteScenario.RunAsync(recording, settings, cancel.Token),
+        "fanout-floor" => await FanoutFloorScenario.RunAsync(recording, settings, cancel.Token),
         "soak" => await SoakScenario.RunAsync(recording, settings, cancel.Token),
         _ => await LiveScenario.RunAsync(Scenarios.Live(name, settings), recording, settings, cancel.Token),
     };
@@ -68,6 +69,12 @@ Console.WriteLine(Table.Header);
 foreach (var result in results)
 {
     Console.WriteLine(Table.Row(result));
+}
+
+if (results.FirstOrDefault(r => r.Scenario == "fanout") is { P99Ms: { } fanoutP99 } && results.FirstOrDefault(r => r.Scenario == "fanout-floor") is { P99Ms: { } floorP99 })
+{
+    // Issue 16: fanout within 1.5× of what the machine itself does with the same bytes.
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fanout p99 / floor p99 = {fanoutP99 / floorP99:0.00} (target ≤ 1.5)"));
 }
 
 return results.All(r => r.TargetMet) ? 0 : 1;

@@ -53,6 +53,9 @@ internal sealed record ScenarioResult
     /// <summary>Delivery CPU (all instances) per CMAF chunk written to a viewer in the window, µs.</summary>
     public double? DeliveryCpuUsPerViewerChunk { get; init; }
 
+    /// <summary>fanout-floor: nginx's CPU per chunk written to a viewer, µs (the floor under Delivery's).</summary>
+    public double? NginxCpuUsPerViewerChunk { get; init; }
+
     /// <summary>redis-server CPU per CMAF chunk ingested in the window, µs: what each chunk costs Redis (writes, reads, pub/sub).</summary>
     public double? RedisCpuUsPerChunk { get; init; }
 
