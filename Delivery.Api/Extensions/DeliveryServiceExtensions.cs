@@ -31,6 +31,7 @@ internal static class DeliveryServiceExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ObjectKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.KeyPrefix));
+        builder.Services.AddSingleton<RedisReads>();
         builder.Services.AddSingleton<ObjectReader>();
         builder.Services.AddSingleton<CompletedObjectCache>();
         builder.Services.AddSingleton<MpdRewriter>();

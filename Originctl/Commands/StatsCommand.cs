@@ -27,7 +27,9 @@ internal static class StatsCommand
         totals.Add("Active uploads", Units.Number(stats.ActiveUploads));
         totals.Add("Viewers", Units.Number(stats.Viewers));
         totals.Add("Ingest", Units.BitRate(stats.IngestBitrateBps));
+        totals.Add("Delivered", Units.BitRate(stats.DeliveryInstances.Sum(r => r.DeliveredBitrateBps)));
         totals.Add("Delivery instances", Units.Number(stats.DeliveryInstances.Count));
+        totals.Add("Redis reads/s", Units.Rate(stats.DeliveryInstances.Sum(r => r.RedisReadsPerSecond)));
         totals.WriteTo(output);
 
         if (stats.DeliveryInstances.Count == 0)
@@ -36,7 +38,8 @@ internal static class StatsCommand
         }
 
         output.WriteLine();
-        var instances = new Table("INSTANCE", "VIEWERS", "DELIVERED", "REPORTED", "CHANNEL", "CH VIEWERS", "P50", "P99").AlignRight(1, 2, 5, 6, 7);
+        // One line per channel an instance serves (its figures on the first): which instance serves which channel.
+        var instances = new Table("INSTANCE", "VIEWERS", "OUT", "REDIS R/S", "DELIVERED", "REPORTED", "CHANNEL", "CH VIEWERS", "P50", "P99").AlignRight(1, 2, 3, 4, 7, 8, 9);
         foreach (var report in stats.DeliveryInstances.OrderBy(r => r.InstanceId, StringComparer.Ordinal))
         {
             var first = true;
@@ -45,6 +48,8 @@ internal static class StatsCommand
                 instances.Add(
                     first ? report.InstanceId : string.Empty,
                     first ? Units.Number(report.Viewers) : string.Empty,
+                    first ? Units.BitRate(report.DeliveredBitrateBps) : string.Empty,
+                    first ? Units.Rate(report.RedisReadsPerSecond) : string.Empty,
                     first ? Units.Bytes(report.DeliveredBytes) : string.Empty,
                     first ? Units.Ago(report.ReportedAt, now) : string.Empty,
                     name,
@@ -56,7 +61,17 @@ internal static class StatsCommand
 
             if (first)
             {
-                instances.Add(report.InstanceId, Units.Number(report.Viewers), Units.Bytes(report.DeliveredBytes), Units.Ago(report.ReportedAt, now), "-", "", "", "");
+                instances.Add(
+                    report.InstanceId,
+                    Units.Number(report.Viewers),
+                    Units.BitRate(report.DeliveredBitrateBps),
+                    Units.Rate(report.RedisReadsPerSecond),
+                    Units.Bytes(report.DeliveredBytes),
+                    Units.Ago(report.ReportedAt, now),
+                    "-",
+                    "",
+                    "",
+                    "");
             }
         }
 

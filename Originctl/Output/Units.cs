@@ -27,6 +27,9 @@ internal static class Units
 
     public static string Number(long value) => value.ToString(Invariant);
 
+    /// <summary>Events per second, to a tenth: <c>12.5</c>.</summary>
+    public static string Rate(double perSecond) => string.Create(Invariant, $"{perSecond:0.0}");
+
     /// <summary>UTC, to the second: <c>2026-11-23 22:31:50Z</c>; <c>-</c> when unset.</summary>
     public static string Time(Timestamp? at) =>
         at is null ? "-" : at.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", Invariant);

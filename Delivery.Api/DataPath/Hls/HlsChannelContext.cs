@@ -1,12 +1,10 @@
 using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Storage;
-using StackExchange.Redis;
 
 namespace CmafOrigin.Delivery.Hls;
 
 /// <summary>What every LL-HLS channel of this process reads from: Delivery's own reader, cache, feeds and start signals.</summary>
 internal sealed class HlsChannelContext(
-    IConnectionMultiplexer redis,
     ObjectReader reader,
     CompletedObjectCache completed,
     LiveFeedHub hub,
@@ -14,8 +12,6 @@ internal sealed class HlsChannelContext(
     TimeProvider time,
     ILogger<HlsChannelContext> logger)
 {
-    public IConnectionMultiplexer Redis => redis;
-
     public ObjectReader Reader => reader;
 
     public CompletedObjectCache Completed => completed;

@@ -1,4 +1,3 @@
-using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Cmaf;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
@@ -216,11 +215,7 @@ internal sealed class RenditionFollower : IAsyncDisposable
         Publish(new HlsSegment(number, version.Path.Name, parts, true, bytes));
     }
 
-    private async Task<long?> LatestStartedAsync()
-    {
-        var latest = await _context.Redis.GetDatabase().HashGetAsync(_context.Reader.Keys.Channel(_directory), ChannelFields.TrackSegmentPrefix + Rendition.Id);
-        return latest.TryParse(out long number) ? number : null;
-    }
+    private Task<long?> LatestStartedAsync() => _context.Reader.LatestSegmentAsync(_directory, Rendition.Id);
 
     private TimeSpan WaitForNextSegment => TimeSpan.FromSeconds(Math.Max(2, 3 * Rendition.NominalSegmentSeconds));
 

@@ -7,8 +7,11 @@ using StackExchange.Redis;
 
 namespace CmafOrigin.Delivery.Storage;
 
-/// <summary>Reads object versions from Redis. Never blocks on Redis: every read returns what is there now.</summary>
-internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys, TimeProvider time)
+/// <summary>
+/// Reads object versions from Redis. Never blocks on Redis: every read returns what is there now. Every command the
+/// data path sends to Redis goes through here and is counted (<see cref="RedisReads"/>).
+/// </summary>
+internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys, RedisReads reads, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Lookup> _lookups = new(StringComparer.Ordinal);
 
@@ -46,6 +49,7 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
 
     private async Task<ObjectVersion?> LookUpAsync(ObjectPath path)
     {
+        reads.Count(RedisReadCommand.Get);
         var version = (string?)await Database.StringGetAsync(keys.Current(path));
         return version is null ? null : await GetVersionAsync(path, version);
     }
@@ -55,6 +59,8 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     {
         // Both in one round trip: the meta and how long the version is still retained.
         var metaKey = keys.Meta(path, version);
+        reads.Count(RedisReadCommand.HashGetAll);
+        reads.Count(RedisReadCommand.TimeToLive);
         var hash = Database.HashGetAllAsync(metaKey);
         var timeToLive = await Database.KeyTimeToLiveAsync(metaKey);
         var meta = ObjectMeta.FromHash(await hash);
@@ -67,6 +73,7 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     /// </summary>
     public async Task<byte[]?> ReadCompletedAsync(ObjectVersion version)
     {
+        reads.Count(RedisReadCommand.StreamRange);
         var entries = await Database.StreamRangeAsync(keys.Chunks(version.Path, version.Version));
         var pieces = new List<ReadOnlyMemory<byte>>(entries.Length);
         long size = 0;
@@ -92,6 +99,7 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     /// <summary>The manifest most recently replaced by its encoder, or null when none is on the air.</summary>
     public async Task<LiveManifest?> LatestManifestAsync()
     {
+        reads.Count(RedisReadCommand.SortedSetRange);
         var latest = await Database.SortedSetRangeByRankWithScoresAsync(keys.Manifests, 0, 0, Order.Descending);
         return latest.Length == 0
             ? null
@@ -99,14 +107,30 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     }
 
     /// <summary>Entries of a version's chunk stream after <paramref name="afterId"/> (non-blocking XREAD).</summary>
-    public Task<StreamEntry[]> ReadAfterAsync(RedisKey chunks, RedisValue afterId, int count) =>
-        Database.StreamReadAsync(chunks, afterId, count);
+    public Task<StreamEntry[]> ReadAfterAsync(RedisKey chunks, RedisValue afterId, int count)
+    {
+        reads.Count(RedisReadCommand.StreamRead);
+        return Database.StreamReadAsync(chunks, afterId, count);
+    }
 
-    public Task<bool> ExistsAsync(RedisKey key) => Database.KeyExistsAsync(key);
+    public Task<bool> ExistsAsync(RedisKey key)
+    {
+        reads.Count(RedisReadCommand.Exists);
+        return Database.KeyExistsAsync(key);
+    }
+
+    /// <summary>The newest segment number started on <paramref name="track"/> of the channel in <paramref name="directory"/> (one HGET).</summary>
+    public async Task<long?> LatestSegmentAsync(string directory, string track)
+    {
+        reads.Count(RedisReadCommand.HashGet);
+        var latest = await Database.HashGetAsync(keys.Channel(directory), ChannelFields.TrackSegmentPrefix + track);
+        return latest.TryParse(out long number) ? number : null;
+    }
 
     /// <summary>When the channel's current run started and the newest segment number started on <paramref name="track"/> (one HMGET).</summary>
     public async Task<TrackProgress> TrackProgressAsync(string channel, string track)
     {
+        reads.Count(RedisReadCommand.HashGetMany);
         var values = await Database.HashGetAsync(keys.Channel(channel), [ChannelFields.StartedAt, ChannelFields.TrackSegmentPrefix + track]);
         return new TrackProgress(
             values[0].TryParse(out long started) ? DateTimeOffset.FromUnixTimeMilliseconds(started) : null,

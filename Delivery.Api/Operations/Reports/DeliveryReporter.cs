@@ -1,6 +1,7 @@
 using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Contracts.V1;
+using CmafOrigin.Delivery.Storage;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal sealed class DeliveryReporter(
     IConnectionMultiplexer redis,
     ObjectKeys keys,
     DeliveryTallies tallies,
+    RedisReads reads,
     ReportMetrics metrics,
     TimeProvider time,
     IOptions<DeliveryReportOptions> options,
@@ -29,6 +31,8 @@ internal sealed class DeliveryReporter(
     private readonly DeliveryReportOptions _options = options.Value;
     private readonly long[] _counts = new long[PassThroughHistogram.BucketCount];
     private readonly long[] _interval = new long[PassThroughHistogram.BucketCount];
+    private readonly IntervalRate _readRate = new(time);
+    private readonly IntervalRate _byteRate = new(time);
     private bool _failing;
 
     public string InstanceId { get; } = options.Value.ResolveInstanceId();
@@ -36,12 +40,18 @@ internal sealed class DeliveryReporter(
     /// <summary>Builds the report of the interval that ends now; advances each channel's reported state.</summary>
     internal DeliveryInstanceReport BuildReport()
     {
+        var redisReads = reads.Total;
+        var delivered = tallies.Instance.DeliveredBytes;
         var report = new DeliveryInstanceReport
         {
             InstanceId = InstanceId,
             ReportedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
             Viewers = tallies.Instance.TakePeakViewers(),
-            DeliveredBytes = tallies.Instance.DeliveredBytes,
+            DeliveredBytes = delivered,
+            RedisReads = redisReads,
+            // Tenths are plenty for a page, and keep the figure readable in a dump of the report.
+            RedisReadsPerSecond = Math.Round(_readRate.Next(redisReads), 1),
+            DeliveredBitrateBps = (long)(_byteRate.Next(delivered) * 8),
         };
 
         foreach (var tally in tallies.Channels)
@@ -55,9 +65,9 @@ internal sealed class DeliveryReporter(
             }
 
             _counts.CopyTo(tally.ReportedCounts, 0);
-            var delivered = tally.DeliveredBytes;
-            var sent = delivered - tally.ReportedBytes;
-            tally.ReportedBytes = delivered;
+            var channelBytes = tally.DeliveredBytes;
+            var sent = channelBytes - tally.ReportedBytes;
+            tally.ReportedBytes = channelBytes;
             var viewers = tally.TakePeakViewers();
 
             if (viewers == 0 && sent == 0 && pieces == 0)
@@ -74,7 +84,7 @@ internal sealed class DeliveryReporter(
             report.Channels[ChannelName.Of(tally.Channel)] = new ChannelDelivery
             {
                 Viewers = viewers,
-                DeliveredBytes = delivered,
+                DeliveredBytes = channelBytes,
                 PassThroughP50Ms = PassThroughHistogram.Quantile(_interval, 0.50),
                 PassThroughP99Ms = PassThroughHistogram.Quantile(_interval, 0.99),
             };

@@ -115,6 +115,7 @@ internal sealed class StatusFeed(
                 p99,
                 UnixMilliseconds(channel.StartedAt),
                 UnixMilliseconds(channel.LastActivityAt),
+                ServedBy(channel.Name, instances),
                 history));
         }
 
@@ -124,12 +125,28 @@ internal sealed class StatusFeed(
             _series.Remove(gone);
         }
 
-        var reporting = instances
-            .OrderBy(r => r.InstanceId, StringComparer.Ordinal)
-            .Select(r => new InstanceStatus(r.InstanceId, r.Viewers, r.DeliveredBytes, UnixMilliseconds(r.ReportedAt), r.Channels.Count))
-            .ToList();
-        return new StatusSnapshot(at, instances.Count, null, listed, reporting);
+        return new StatusSnapshot(at, instances.Count, null, listed, Instances(instances));
     }
+
+    /// <summary>Every reporting instance, by id, with the channels it serves (by name) and its rates.</summary>
+    internal static IReadOnlyList<InstanceStatus> Instances(IReadOnlyList<DeliveryInstanceReport> instances) =>
+        [.. instances
+            .OrderBy(r => r.InstanceId, StringComparer.Ordinal)
+            .Select(r => new InstanceStatus(
+                r.InstanceId,
+                r.Viewers,
+                r.DeliveredBytes,
+                r.DeliveredBitrateBps,
+                r.RedisReadsPerSecond,
+                UnixMilliseconds(r.ReportedAt),
+                [.. r.Channels.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new ServedChannel(c.Key, c.Value.Viewers))]))];
+
+    /// <summary>The instances whose last report has <paramref name="channel"/> (they delivered some of it in their last interval), by id.</summary>
+    internal static IReadOnlyList<ServingInstance> ServedBy(string channel, IReadOnlyList<DeliveryInstanceReport> instances) =>
+        [.. instances
+            .Where(r => r.Channels.ContainsKey(channel))
+            .OrderBy(r => r.InstanceId, StringComparer.Ordinal)
+            .Select(r => new ServingInstance(r.InstanceId, r.Channels[channel].Viewers))];
 
     /// <summary>
     /// Instances report percentiles, not histograms: the channel's median is their medians weighted by viewers (a

@@ -7,13 +7,29 @@ namespace CmafOrigin.Delivery.Status;
 /// <param name="DeliveryInstances">Each reporting instance's last report, by id.</param>
 internal sealed record StatusSnapshot(long At, int Instances, string? Error, IReadOnlyList<ChannelStatus> Channels, IReadOnlyList<InstanceStatus> DeliveryInstances);
 
+/// <param name="DeliveredBitrate">Bits per second written to viewers over its last report interval.</param>
+/// <param name="RedisReadsPerSecond">Redis commands its data path issued per second over its last report interval.</param>
 /// <param name="ReportedAt">When it last reported (Unix ms).</param>
-/// <param name="Channels">Channels it delivered in its last interval.</param>
-internal sealed record InstanceStatus(string Id, int Viewers, long DeliveredBytes, long ReportedAt, int Channels);
+/// <param name="Channels">Channels it delivered in its last interval, by name, with its viewers of each.</param>
+internal sealed record InstanceStatus(
+    string Id,
+    int Viewers,
+    long DeliveredBytes,
+    long DeliveredBitrate,
+    double RedisReadsPerSecond,
+    long ReportedAt,
+    IReadOnlyList<ServedChannel> Channels);
+
+/// <summary>One channel an instance serves, with that instance's viewers of it.</summary>
+internal sealed record ServedChannel(string Name, int Viewers);
+
+/// <summary>One instance serving a channel, with its viewers of it.</summary>
+internal sealed record ServingInstance(string Id, int Viewers);
 
 /// <param name="State"><c>live</c> or <c>ended</c>.</param>
 /// <param name="PassThroughP50Ms">Live pass-through (chunks that arrived while their viewer waited): median over the instances' medians, weighted by their viewers; 0 with no traffic.</param>
 /// <param name="PassThroughP99Ms">The worst instance's 99th percentile; 0 with no traffic.</param>
+/// <param name="ServedBy">The Delivery instances that delivered it in their last interval, by id, with their viewers of it.</param>
 internal sealed record ChannelStatus(
     string Name,
     string State,
@@ -26,6 +42,7 @@ internal sealed record ChannelStatus(
     double PassThroughP99Ms,
     long StartedAt,
     long LastActivityAt,
+    IReadOnlyList<ServingInstance> ServedBy,
     ChannelHistory History);
 
 internal sealed record TrackStatus(string Id, string ContentType, string Codecs, long Bandwidth, int Width, int Height, long LatestSegment);

@@ -1,5 +1,6 @@
 // The /status page: every channel on the origin with its tracks, current segment, ingest bitrate, viewers
-// (all Delivery instances) and pass-through latency, pushed by server-sent events from /status/events (one
+// (all Delivery instances, and which instances serve it) and pass-through latency, each Delivery instance with its
+// channels, bitrate out and Redis read rate, pushed by server-sent events from /status/events (one
 // snapshot per second, built once on the server for every open page). Keeps the last snapshot and a count on
 // window.originStatus for tests and the console.
 'use strict';
@@ -88,7 +89,15 @@
     $('#instances tbody').replaceChildren(...instances.map((instance) => {
       const row = document.createElement('tr');
       row.dataset.instance = instance.id;
-      for (const text of [instance.id, `${instance.viewers}`, bytes(instance.deliveredBytes), `${instance.channels}`, ago(instance.reportedAt, now)]) {
+      for (const text of [
+        instance.id,
+        `${instance.viewers}`,
+        bitrate(instance.deliveredBitrate),
+        instance.redisReadsPerSecond.toFixed(1),
+        instance.channels.length === 0 ? '–' : instance.channels.map((c) => `${c.name} (${c.viewers})`).join(', '),
+        bytes(instance.deliveredBytes),
+        ago(instance.reportedAt, now),
+      ]) {
         const cell = document.createElement('td');
         cell.textContent = text;
         row.append(cell);
@@ -96,6 +105,13 @@
 
       return row;
     }));
+  }
+
+  // "2 instances: edge-a (3), edge-b (1)": where its viewers are, as the instances last reported.
+  function servedBy(instances) {
+    if (instances.length === 0) return '–';
+    const list = instances.map((i) => `${i.id} (${i.viewers})`).join(', ');
+    return `${instances.length} instance${instances.length === 1 ? '' : 's'}: ${list}`;
   }
 
   function renderChannel(article, channel, now) {
@@ -120,6 +136,7 @@
       segment: channel.latestSegment > 0 ? `#${channel.latestSegment}` : '–',
       bitrate: channel.state === 'live' ? bitrate(channel.ingestBitrate) : '–',
       viewers: `${channel.viewers}`,
+      served: servedBy(channel.servedBy),
       p50: latency(channel.passThroughP50Ms),
       p99: latency(channel.passThroughP99Ms),
       activity: ago(channel.lastActivityAt, now),

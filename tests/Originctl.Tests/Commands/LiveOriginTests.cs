@@ -142,7 +142,8 @@ public sealed class LiveOriginTests(LiveOriginFixture fixture) : IClassFixture<L
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Matches(@"(?m)^Live channels\s+1$", run.Output);
         Assert.Matches(@"(?m)^Delivery instances\s+1$", run.Output);
-        Assert.Matches(@"(?m)^INSTANCE\s+VIEWERS\s+DELIVERED\s+REPORTED", run.Output);
+        Assert.Matches(@"(?m)^Redis reads/s\s+\d+\.\d$", run.Output);
+        Assert.Matches(@"(?m)^INSTANCE\s+VIEWERS\s+OUT\s+REDIS R/S\s+DELIVERED\s+REPORTED", run.Output);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using CmafOrigin.Contracts.V1;
+using CmafOrigin.Delivery.Storage;
 using CmafOrigin.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Delivery.Tests.Reports;
@@ -42,6 +44,42 @@ public sealed class DeliveryReporterTests(RedisServer redis)
         Assert.NotNull(expiresAt);
         Assert.InRange(expiresAt.Value - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1, 1500 + 500);
 
+        (await upload.CompleteAsync(Cancellation)).Dispose();
+        Assert.True(await viewer.WaitForEndAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Report_CountsTheRedisReadsAndBitrateOfItsViewers_PerSecondOfTheLastInterval()
+    {
+        await using var origin = await OriginHost.StartAsync(redis, With("Delivery:InstanceId", "edge-a"));
+        var idle = await WaitForReportAsync(origin, "edge-a", _ => true);
+        Assert.Equal((0L, 0.0, 0L), (idle.RedisReads, idle.RedisReadsPerSecond, idle.DeliveredBitrateBps));
+
+        var path = $"/{TestPaths.Channel()}/chunk-stream0-00001.m4s";
+        await using var upload = PacedUpload.Start(origin.Ingest, path);
+        await upload.SendAsync(TestPaths.Payload(1000, 0), Cancellation);
+        await using var viewer = await StreamingViewer.OpenAsync(origin.Delivery, path, Cancellation);
+        DeliveryInstanceReport? busy = null;
+        for (var piece = 1; piece < 200 && busy is null; piece++)
+        {
+            // A chunk every 50 ms, each one an XREAD of the segment's feed.
+            await upload.SendAsync(TestPaths.Payload(1000, piece), Cancellation);
+            await viewer.WaitForBytesAsync(1000 * (piece + 1), Cancellation);
+            await Task.Delay(50, Cancellation);
+            var stored = await redis.Connection.GetDatabase().StringGetAsync(origin.Keys.DeliveryReport("edge-a"));
+            var report = DeliveryInstanceReport.Parser.ParseFrom((byte[])stored!);
+            if (report.RedisReadsPerSecond > 0 && report.DeliveredBitrateBps > 0 && report.ReportedAt.ToDateTimeOffset() > viewer.RequestedAt.AddSeconds(1))
+            {
+                busy = report;
+            }
+        }
+
+        Assert.NotNull(busy);
+        var counted = origin.DeliveryServices.GetRequiredService<RedisReads>().Total;
+        Assert.InRange(busy.RedisReads, 4, counted);
+        // About 20 chunks a second: about as many reads, and 20 kB/s (160 kb/s) to the one viewer.
+        Assert.InRange(busy.RedisReadsPerSecond, 2, 200);
+        Assert.InRange(busy.DeliveredBitrateBps, 16_000, 1_600_000);
         (await upload.CompleteAsync(Cancellation)).Dispose();
         Assert.True(await viewer.WaitForEndAsync(Cancellation));
     }

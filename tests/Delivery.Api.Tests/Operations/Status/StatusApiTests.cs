@@ -52,7 +52,10 @@ public sealed class StatusApiTests(RedisServer redis)
                     var instance = Assert.Single(snapshot.GetProperty("deliveryInstances").EnumerateArray());
                     Assert.Equal("status-edge", instance.GetProperty("id").GetString());
                     Assert.True(instance.GetProperty("viewers").GetInt32() >= 1);
-                    Assert.Equal(1, instance.GetProperty("channels").GetInt32());
+                    var served = Assert.Single(instance.GetProperty("channels").EnumerateArray());
+                    Assert.Equal((channel, 1), (served.GetProperty("name").GetString(), served.GetProperty("viewers").GetInt32()));
+                    var servedBy = Assert.Single(candidate.GetProperty("servedBy").EnumerateArray());
+                    Assert.Equal(("status-edge", 1), (servedBy.GetProperty("id").GetString(), servedBy.GetProperty("viewers").GetInt32()));
                     found = candidate.Clone();
                 }
             }
@@ -74,6 +77,59 @@ public sealed class StatusApiTests(RedisServer redis)
 
         (await upload.CompleteAsync(Cancellation)).Dispose();
         Assert.True(await viewer.WaitForEndAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Events_WithTwoInstances_SayWhichServesTheChannel_WithTheirBitrateOutAndRedisReadRate()
+    {
+        await using var origin = await OriginHost.StartAsync(redis, new Dictionary<string, string?>(FastTicks) { ["Delivery:InstanceId"] = "edge-a" });
+        await using var second = await origin.StartDeliveryAsync(new Dictionary<string, string?>(FastTicks) { ["Delivery:InstanceId"] = "edge-b" });
+        var channel = TestPaths.Channel();
+        await PutAsync(origin, $"/{channel}/out.mpd", LiveManifest.Bytes);
+        var segment = $"/{channel}/chunk-stream0-00001.m4s";
+        await using var upload = PacedUpload.Start(origin.Ingest, segment);
+        await upload.SendAsync(TestPaths.Payload(2000, 1), Cancellation);
+        await using var onA = await StreamingViewer.OpenAsync(origin.Delivery, segment, Cancellation);
+        await using var onB1 = await StreamingViewer.OpenAsync(second.Client, segment, Cancellation);
+        await using var onB2 = await StreamingViewer.OpenAsync(second.Client, segment, Cancellation);
+        // Either instance's page shows the whole origin.
+        await using var events = await ServerSentEvents.OpenAsync(origin.Delivery, "/status/events", Cancellation);
+
+        // Chunks keep flowing (each one an XREAD on both instances) until a snapshot shows both instances serving it.
+        JsonElement found = default;
+        for (var piece = 2; piece < 200 && found.ValueKind == JsonValueKind.Undefined; piece++)
+        {
+            await upload.SendAsync(TestPaths.Payload(2000, piece), Cancellation);
+            foreach (var viewer in new[] { onA, onB1, onB2 })
+            {
+                await viewer.WaitForBytesAsync(2000 * piece, Cancellation);
+            }
+
+            var snapshot = JsonDocument.Parse((await events.NextAsync(Cancellation)).Data).RootElement;
+            var instances = snapshot.GetProperty("deliveryInstances").EnumerateArray().ToList();
+            if (instances.Count == 2
+                && instances.All(i => i.GetProperty("redisReadsPerSecond").GetDouble() > 0 && i.GetProperty("deliveredBitrate").GetInt64() > 0)
+                && snapshot.GetProperty("channels").EnumerateArray().Single(c => c.GetProperty("name").GetString() == channel)
+                    .GetProperty("servedBy").GetArrayLength() == 2)
+            {
+                found = snapshot.Clone();
+            }
+        }
+
+        Assert.NotEqual(JsonValueKind.Undefined, found.ValueKind);
+        var listed = found.GetProperty("deliveryInstances").EnumerateArray().ToList();
+        Assert.Equal(["edge-a", "edge-b"], listed.Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal(
+            [(channel, 1), (channel, 2)],
+            listed.Select(i => Assert.Single(i.GetProperty("channels").EnumerateArray())).Select(c => (c.GetProperty("name").GetString(), c.GetProperty("viewers").GetInt32())));
+        var servedBy = found.GetProperty("channels").EnumerateArray().Single(c => c.GetProperty("name").GetString() == channel).GetProperty("servedBy");
+        Assert.Equal([("edge-a", 1), ("edge-b", 2)], servedBy.EnumerateArray().Select(i => (i.GetProperty("id").GetString(), i.GetProperty("viewers").GetInt32())));
+
+        (await upload.CompleteAsync(Cancellation)).Dispose();
+        foreach (var viewer in new[] { onA, onB1, onB2 })
+        {
+            Assert.True(await viewer.WaitForEndAsync(Cancellation));
+        }
     }
 
     [Fact]
