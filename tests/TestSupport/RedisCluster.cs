@@ -55,22 +55,123 @@ public sealed class RedisCluster : ITestRedis, IAsyncDisposable
         await node.KillAsync();
     }
 
-    /// <summary>The client port of the master serving <paramref name="key"/>'s slot now (CLUSTER KEYSLOT, then CLUSTER NODES).</summary>
-    public async Task<int> MasterServingAsync(RedisKey key)
+    /// <summary>
+    /// kill -9 of the master on <paramref name="masterPort"/>, then waits until its replica is promoted (a master serving
+    /// its slots) and every running node says <c>cluster_state:ok</c> with all slots covered. The nodes mark the master
+    /// failed after the node timeout (2 s here), then its replica wins the election.
+    /// </summary>
+    public async Task<Failover> FailOverAsync(int masterPort, CancellationToken cancellationToken)
     {
-        var server = AnyMaster();
-        var slot = (int)(long)await server.ExecuteAsync("CLUSTER", "KEYSLOT", (string)key!);
-        var node = (await server.ClusterNodesAsync())?.GetBySlot(slot)
-            ?? throw new InvalidOperationException($"no node serves slot {slot}");
-        return PortOf(node.EndPoint);
+        var before = await NodesAsync(masterPort, cancellationToken);
+        var master = before.Single(node => node.Port == masterPort && node.IsMaster);
+        var replica = before.Single(node => node.MasterId == master.Id);
+        var clock = Stopwatch.StartNew();
+        await KillAsync(masterPort);
+        var killed = clock.Elapsed;
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(FormTimeout);
+        TimeSpan? promoted = null;
+        var waiting = "nothing asked yet";
+        try
+        {
+            while (true)
+            {
+                if (promoted is null && (await NodesAsync(replica.Port, deadline.Token)).Any(node => node.Port == replica.Port && node.IsMaster && node.Slots > 0))
+                {
+                    promoted = clock.Elapsed;
+                }
+
+                if (promoted is not null)
+                {
+                    waiting = string.Empty;
+                    foreach (var node in _nodes.Where(node => node.IsRunning))
+                    {
+                        var (_, info) = await RedisCliAsync(["-p", node.Port.ToString(CultureInfo.InvariantCulture), "CLUSTER", "INFO"], deadline.Token);
+                        if (InfoField(info, "cluster_state") != "ok" || InfoField(info, "cluster_slots_ok") != Slots.ToString(CultureInfo.InvariantCulture))
+                        {
+                            waiting += $"{node.Port}: state {InfoField(info, "cluster_state")}, {InfoField(info, "cluster_slots_ok")} slots ok; ";
+                        }
+                    }
+
+                    if (waiting.Length == 0)
+                    {
+                        return new Failover(replica.Port, killed, promoted.Value, clock.Elapsed);
+                    }
+                }
+                else
+                {
+                    waiting = $"replica {replica.Port} not promoted yet";
+                }
+
+                await Task.Delay(20, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no failover of {masterPort} within {FormTimeout.TotalSeconds:0} s: {waiting}");
+        }
     }
 
-    /// <summary>The client ports of the masters now, by CLUSTER NODES.</summary>
-    public async Task<IReadOnlyList<int>> MasterPortsAsync()
+    /// <summary>
+    /// Moves <paramref name="slot"/> to the master on <paramref name="targetPort"/> as <c>redis-cli --cluster reshard</c> does:
+    /// SETSLOT IMPORTING on the target, MIGRATING on the source, MIGRATE its keys <paramref name="keysPerBatch"/> at a time
+    /// (pausing <paramref name="pause"/> between batches, so clients meet the slot half-moved: ASK and TRYAGAIN), then
+    /// SETSLOT NODE on both and on every other master. Returns how many keys moved.
+    /// </summary>
+    public async Task<int> MigrateSlotAsync(int slot, int targetPort, int keysPerBatch, TimeSpan pause, CancellationToken cancellationToken)
     {
-        var nodes = await AnyMaster().ClusterNodesAsync() ?? throw new InvalidOperationException("CLUSTER NODES answered nothing");
-        return [.. nodes.Nodes.Where(node => !node.IsReplica && node.Slots.Count > 0).Select(node => PortOf(node.EndPoint)).Order()];
+        var nodes = await NodesAsync(targetPort, cancellationToken);
+        var target = nodes.Single(node => node.Port == targetPort && node.IsMaster);
+        var sourcePort = await MasterServingSlotAsync(slot);
+        var source = nodes.Single(node => node.Port == sourcePort);
+        var slotText = slot.ToString(CultureInfo.InvariantCulture);
+        await CliOkAsync(targetPort, ["CLUSTER", "SETSLOT", slotText, "IMPORTING", source.Id], cancellationToken);
+        await CliOkAsync(sourcePort, ["CLUSTER", "SETSLOT", slotText, "MIGRATING", target.Id], cancellationToken);
+        var moved = 0;
+        var sourceServer = Connection.GetServer("127.0.0.1", sourcePort);
+        while (true)
+        {
+            var keys = (RedisResult[])(await sourceServer.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, keysPerBatch))!;
+            if (keys.Length == 0)
+            {
+                break;
+            }
+
+            await sourceServer.ExecuteAsync("MIGRATE", ["127.0.0.1", targetPort, "", 0, 5000, "KEYS", .. keys.Select(key => (object)(string)key!)]);
+            moved += keys.Length;
+            await Task.Delay(pause, cancellationToken);
+        }
+
+        // The target first, then the source (which then answers MOVED), then the others, as redis-cli does.
+        await CliOkAsync(targetPort, ["CLUSTER", "SETSLOT", slotText, "NODE", target.Id], cancellationToken);
+        await CliOkAsync(sourcePort, ["CLUSTER", "SETSLOT", slotText, "NODE", target.Id], cancellationToken);
+        foreach (var other in nodes.Where(node => node.IsMaster && node.Port != targetPort && node.Port != sourcePort && _nodes.Any(n => n.Port == node.Port && n.IsRunning)))
+        {
+            await CliOkAsync(other.Port, ["CLUSTER", "SETSLOT", slotText, "NODE", target.Id], cancellationToken);
+        }
+
+        return moved;
     }
+
+    /// <summary>The slot of <paramref name="key"/> (CLUSTER KEYSLOT).</summary>
+    public async Task<int> SlotOfAsync(RedisKey key) =>
+        (int)(long)await Connection.GetServer("127.0.0.1", _nodes.First(node => node.IsRunning).Port).ExecuteAsync("CLUSTER", "KEYSLOT", (string)key!);
+
+    /// <summary>The client port of the master serving <paramref name="key"/>'s slot now (CLUSTER KEYSLOT, then CLUSTER NODES).</summary>
+    public async Task<int> MasterServingAsync(RedisKey key) => await MasterServingSlotAsync(await SlotOfAsync(key));
+
+    /// <summary>The client port of the master serving <paramref name="slot"/> now, as a running node sees it (CLUSTER NODES).</summary>
+    public async Task<int> MasterServingSlotAsync(int slot)
+    {
+        var asked = _nodes.First(node => node.IsRunning).Port;
+        return (await NodesAsync(asked, CancellationToken.None)).SingleOrDefault(node => node.IsMaster && node.Serves(slot))?.Port
+            ?? throw new InvalidOperationException($"no master serves slot {slot} in the view of {asked}");
+    }
+
+    /// <summary>The client ports of the masters now, by CLUSTER NODES (of a running node: right after a failover too).</summary>
+    public async Task<IReadOnlyList<int>> MasterPortsAsync() =>
+        [.. (await NodesAsync(_nodes.First(node => node.IsRunning).Port, CancellationToken.None)).Where(node => node.IsMaster && node.Slots > 0).Select(node => node.Port).Order()];
 
     /// <summary>How many clients each node has subscribed to <paramref name="channel"/> (PUBSUB NUMSUB), by client port.</summary>
     public async Task<IReadOnlyDictionary<int, long>> SubscribersAsync(string channel)
@@ -101,9 +202,9 @@ public sealed class RedisCluster : ITestRedis, IAsyncDisposable
     public async Task<IReadOnlyList<string>> KeysAsync(string pattern)
     {
         var keys = new List<string>();
-        foreach (var master in Connection.GetServers().Where(server => server.IsConnected && !server.IsReplica))
+        foreach (var master in await MasterPortsAsync())
         {
-            keys.AddRange(await KeysAsync(master, pattern));
+            keys.AddRange(await KeysAsync(Connection.GetServer("127.0.0.1", master), pattern));
         }
 
         return keys;
@@ -286,16 +387,26 @@ public sealed class RedisCluster : ITestRedis, IAsyncDisposable
         return keys;
     }
 
-    private IServer AnyMaster() =>
-        Connection.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica)
-        ?? throw new InvalidOperationException("no master is connected");
-
-    private static int PortOf(EndPoint? endPoint) => endPoint switch
+    /// <summary>CLUSTER NODES as the node on <paramref name="port"/> sees the cluster.</summary>
+    private static async Task<IReadOnlyList<ClusterNode>> NodesAsync(int port, CancellationToken cancellationToken)
     {
-        IPEndPoint ip => ip.Port,
-        DnsEndPoint dns => dns.Port,
-        _ => throw new InvalidOperationException($"unexpected endpoint {endPoint}"),
-    };
+        var (exitCode, output) = await RedisCliAsync(["-p", port.ToString(CultureInfo.InvariantCulture), "CLUSTER", "NODES"], cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"CLUSTER NODES on {port} failed: {output}");
+        }
+
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.Contains(' ', StringComparison.Ordinal)).Select(ClusterNode.Parse)];
+    }
+
+    private static async Task CliOkAsync(int port, IEnumerable<string> command, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await RedisCliAsync(["-p", port.ToString(CultureInfo.InvariantCulture), .. command], cancellationToken);
+        if (exitCode != 0 || output.Trim() != "OK")
+        {
+            throw new InvalidOperationException($"{string.Join(' ', command)} on {port}: {output}");
+        }
+    }
 
     /// <summary>The value of <c>name:value</c> in an INFO-style reply, or null.</summary>
     private static string? InfoField(string info, string name)
@@ -395,6 +506,8 @@ public sealed class RedisCluster : ITestRedis, IAsyncDisposable
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
                 // The bus on a port of its own: the default (port + 10000) may be taken, or past 65535.
                 "--cluster-port", BusPort.ToString(CultureInfo.InvariantCulture),
+                // A shard without a master must not stop the others (Redis's default stops the whole cluster): see docs/scaling.md.
+                "--cluster-require-full-coverage", "no",
                 "--save", "", "--appendonly", "no",
                 // A replica's first sync at once, not after the default 5 s wait for more replicas.
                 "--repl-diskless-sync-delay", "0",
@@ -471,6 +584,39 @@ public sealed class RedisCluster : ITestRedis, IAsyncDisposable
                     _log.Dequeue();
                 }
             }
+        }
+    }
+
+    /// <summary>Times of a <see cref="FailOverAsync"/>, from just before the kill.</summary>
+    /// <param name="NewMasterPort">The promoted replica.</param>
+    /// <param name="Killed">When the master was gone (its process reaped).</param>
+    /// <param name="Promoted">When the replica said it is a master serving the slots.</param>
+    /// <param name="Healthy">When every running node said <c>cluster_state:ok</c> again.</param>
+    public sealed record Failover(int NewMasterPort, TimeSpan Killed, TimeSpan Promoted, TimeSpan Healthy);
+
+    /// <summary>One line of CLUSTER NODES.</summary>
+    private sealed record ClusterNode(string Id, int Port, bool IsMaster, string? MasterId, IReadOnlyList<(int From, int To)> Ranges)
+    {
+        public int Slots => Ranges.Sum(range => range.To - range.From + 1);
+
+        public bool Serves(int slot) => Ranges.Any(range => range.From <= slot && slot <= range.To);
+
+        public static ClusterNode Parse(string line)
+        {
+            var parts = line.Trim().Split(' ');
+            var address = parts[1].Split('@')[0];
+            var port = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+            var flags = parts[2].Split(',');
+            var ranges = new List<(int, int)>();
+            // Slots from the ninth field: "0-5460", "5461", or "[slot->-id]" / "[slot-<-id]" while one migrates.
+            foreach (var slot in parts.Skip(8).Where(slot => !slot.StartsWith('[')))
+            {
+                var bounds = slot.Split('-');
+                ranges.Add((int.Parse(bounds[0], CultureInfo.InvariantCulture), int.Parse(bounds[^1], CultureInfo.InvariantCulture)));
+            }
+
+            var isMaster = flags.Contains("master") && !flags.Contains("fail");
+            return new ClusterNode(parts[0], port, isMaster, parts[3] == "-" ? null : parts[3], ranges);
         }
     }
 }

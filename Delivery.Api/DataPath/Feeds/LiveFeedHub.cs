@@ -22,6 +22,10 @@ internal sealed class LiveFeedHub(
     private readonly Lock _gate = new();
     private readonly ILogger _logger = loggerFactory.CreateLogger<LiveFeedHub>();
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _bridging;
+
+    /// <summary>How often feeds read while the subscription is down (<see cref="BridgeSubscriptionGapAsync"/>).</summary>
+    internal static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Completes once the subscription is active; readiness and tests wait on it.</summary>
     public Task Subscribed => _subscribed.Task;
@@ -139,10 +143,41 @@ internal sealed class LiveFeedHub(
         }
     }
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
         // No event will come while Redis is gone: every feed reads now, and its viewers are reset at once if
         // Redis is unreachable (commands fail fast) rather than after the safety re-check.
         WakeAll(path: null);
+        if (Interlocked.Exchange(ref _bridging, 1) == 0)
+        {
+            _ = BridgeSubscriptionGapAsync();
+        }
+    }
+
+    /// <summary>
+    /// While the subscription is on a node this process lost (a Redis Cluster master killed: the client moves it to
+    /// another node only after a while), no event arrives even for channels whose own master is fine; their feeds read
+    /// every <see cref="GapPoll"/> meanwhile, so their viewers get each chunk late by that much at most instead of
+    /// waiting for the safety re-check. Ends, with one more read of every feed, once the subscription is live again.
+    /// </summary>
+    private async Task BridgeSubscriptionGapAsync()
+    {
+        try
+        {
+            var subscriber = redis.GetSubscriber();
+            // Asked after a first pause: the failed connection may be the subscription's own, still marked connected.
+            do
+            {
+                await Task.Delay(GapPoll, time);
+                WakeAll(path: null);
+            }
+            while (!subscriber.IsConnected(reader.Keys.Events) || subscriber.SubscribedEndpoint(reader.Keys.Events) is null);
+        }
+        finally
+        {
+            Volatile.Write(ref _bridging, 0);
+        }
+    }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {

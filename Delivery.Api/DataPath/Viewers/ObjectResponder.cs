@@ -188,7 +188,9 @@ internal sealed class ObjectResponder(
         }
         catch (TimeoutException)
         {
-            return null;
+            // Pub/sub is at most once (a STARTED published while the subscription moved between nodes is lost): one
+            // last look before answering 404.
+            return await reader.ResolveAsync(path, notBefore: time.GetTimestamp());
         }
 
         // Every waiter woken by this start shares one lookup begun after it.

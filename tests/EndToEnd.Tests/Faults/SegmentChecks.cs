@@ -93,6 +93,29 @@ internal static partial class SegmentChecks
         }
     }
 
+    /// <summary>
+    /// Asserts that ffmpeg decodes <paramref name="segment"/> after <paramref name="init"/> without an error (what a player
+    /// appends to its buffer); returns the frames or audio packets it decoded.
+    /// </summary>
+    public static async Task<int> DecodesAsync(byte[] init, byte[] segment, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cmaforigin-segment-{Guid.NewGuid():N}.mp4");
+        await File.WriteAllBytesAsync(file, [.. init, .. segment], cancellationToken);
+        try
+        {
+            var (exitCode, output, error) = await MediaTool.RunAsync(
+                "ffprobe", ["-v", "error", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "default=nw=1:nk=1", file], cancellationToken);
+            Assert.True(exitCode == 0 && error.Length == 0, $"ffprobe could not decode the segment ({segment.Length} bytes): {error}");
+            var frames = int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(frames > 0, "ffprobe decoded no frame of the segment");
+            return frames;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Status of a GET that must answer within <paramref name="within"/> (no hang), and how long it took.</summary>
     public static async Task<(int Status, TimeSpan Took, string? RetryAfter)> StatusWithinAsync(HttpClient client, string path, TimeSpan within, CancellationToken cancellationToken)
     {
