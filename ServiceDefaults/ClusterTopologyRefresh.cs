@@ -14,8 +14,8 @@ namespace CmafOrigin.ServiceDefaults;
 /// After a master dies neither comes soon: with fail-fast commands it never sends one to the dead master's slots, so
 /// nothing answers MOVED, and a channel on that shard would stay down for up to a minute after its replica took over
 /// (measured 9–13 s here, when another reconfiguration happened to come first). So from the moment a connection fails,
-/// and while the known map names a master this process cannot reach, the map is re-read every
-/// <see cref="Interval"/>: one CLUSTER NODES to a connected node each time.
+/// while the known map names a master this process cannot reach, that master's replicas are asked their ROLE every
+/// <see cref="Interval"/>, and the map is re-read (the client's own reconfiguration) once one says it is master.
 /// </remarks>
 internal sealed partial class ClusterTopologyRefresh(IConnectionMultiplexer redis, TimeProvider time, ILogger<ClusterTopologyRefresh> logger)
     : BackgroundService
