@@ -2,7 +2,7 @@ namespace CmafOrigin.Delivery.Feeds;
 
 /// <summary>
 /// Requests that arrived before the upload of their path started, waiting for it to start.
-/// All waiters of one path share one signal.
+/// All waiters of one path share one signal, which names the version that started.
 /// </summary>
 internal sealed class UploadStartSignals(TimeProvider time)
 {
@@ -25,8 +25,8 @@ internal sealed class UploadStartSignals(TimeProvider time)
         }
     }
 
-    /// <summary>An upload started at <paramref name="path"/>: wake everyone waiting for it.</summary>
-    public void Signal(string path)
+    /// <summary>Version <paramref name="version"/> started uploading at <paramref name="path"/>: wake everyone waiting for it.</summary>
+    public void Signal(string path, string version)
     {
         Waiters? waiters;
         lock (_gate)
@@ -37,7 +37,7 @@ internal sealed class UploadStartSignals(TimeProvider time)
             }
         }
 
-        waiters.Started.TrySetResult(time.GetTimestamp());
+        waiters.Started.TrySetResult(new UploadStart(time.GetTimestamp(), version));
     }
 
     /// <summary>Paths with someone waiting; for tests and stats.</summary>
@@ -65,7 +65,8 @@ internal sealed class UploadStartSignals(TimeProvider time)
 
     internal sealed class Waiters
     {
-        public TaskCompletionSource<long> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations on the thread pool: Signal runs on the Redis subscription's own thread.
+        public TaskCompletionSource<UploadStart> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Count { get; set; }
     }
@@ -84,8 +85,8 @@ internal sealed class UploadStartSignals(TimeProvider time)
             _waiters = waiters;
         }
 
-        /// <summary>Completes when an upload starts at the path, with the <see cref="TimeProvider.GetTimestamp"/> of the signal.</summary>
-        public Task<long> Started => _waiters.Started.Task;
+        /// <summary>Completes when an upload starts at the path.</summary>
+        public Task<UploadStart> Started => _waiters.Started.Task;
 
         public void Dispose()
         {

@@ -105,10 +105,10 @@ internal sealed class RenditionFollower : IAsyncDisposable
             version = await _context.Reader.ResolveAsync(path, notBefore: _context.Time.GetTimestamp());
             if (version is null)
             {
-                long signalled;
+                UploadStart start;
                 try
                 {
-                    signalled = await registration.Started.WaitAsync(WaitForNextSegment, _context.Time, cancellation);
+                    start = await registration.Started.WaitAsync(WaitForNextSegment, _context.Time, cancellation);
                 }
                 catch (TimeoutException)
                 {
@@ -116,7 +116,7 @@ internal sealed class RenditionFollower : IAsyncDisposable
                     return await LatestStartedAsync() is { } latest && latest > number ? latest : number;
                 }
 
-                version = await _context.Reader.ResolveAsync(path, notBefore: signalled);
+                version = await _context.Reader.ResolveAsync(path, notBefore: start.SignalledAt, started: start.Version);
                 if (version is null)
                 {
                     return number;

@@ -25,14 +25,18 @@ internal sealed class ObjectReader(IConnectionMultiplexer redis, ObjectKeys keys
     /// <paramref name="notBefore"/> (a <see cref="TimeProvider.GetTimestamp"/> of the injected clock; 0 accepts any): when an upload
     /// starts, the viewers waiting for it wake together, and a thousand of them cost one lookup, not a thousand.
     /// </summary>
-    public Task<ObjectVersion?> ResolveAsync(ObjectPath path, long notBefore = 0)
+    /// <param name="started">
+    /// The version a STARTED event just named: the newest, so the lookup reads it directly and skips asking which is
+    /// current (one round trip instead of two, on the path of a viewer waiting for the segment to begin).
+    /// </param>
+    public Task<ObjectVersion?> ResolveAsync(ObjectPath path, long notBefore = 0, string? started = null)
     {
         if (_lookups.TryGetValue(path.Value, out var running) && running.StartedAt >= notBefore)
         {
             return running.Result;
         }
 
-        var lookup = new Lookup(time.GetTimestamp(), LookUpAsync(path));
+        var lookup = new Lookup(time.GetTimestamp(), started is { Length: > 0 } ? GetVersionAsync(path, started) : LookUpAsync(path));
         _lookups[path.Value] = lookup;
         lookup.Result.ContinueWith(
             static (_, state) =>

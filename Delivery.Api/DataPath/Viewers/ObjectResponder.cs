@@ -181,10 +181,10 @@ internal sealed class ObjectResponder(
             return version;
         }
 
-        long signalled;
+        UploadStart start;
         try
         {
-            signalled = await registration.Started.WaitAsync(_options.EarlyRequestWait, time, cancellation);
+            start = await registration.Started.WaitAsync(_options.EarlyRequestWait, time, cancellation);
         }
         catch (TimeoutException)
         {
@@ -193,8 +193,8 @@ internal sealed class ObjectResponder(
             return await reader.ResolveAsync(path, notBefore: time.GetTimestamp());
         }
 
-        // Every waiter woken by this start shares one lookup begun after it.
-        return await reader.ResolveAsync(path, notBefore: signalled);
+        // Every waiter woken by this start shares one lookup begun after it, of the version that started.
+        return await reader.ResolveAsync(path, notBefore: start.SignalledAt, started: start.Version);
     }
 
     /// <summary>

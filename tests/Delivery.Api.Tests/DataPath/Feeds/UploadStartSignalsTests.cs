@@ -5,17 +5,18 @@ namespace CmafOrigin.Delivery.Tests.Feeds;
 public sealed class UploadStartSignalsTests
 {
     [Fact]
-    public void Signal_WakesEveryWaiterOfThePath_AndOnlyThatPath()
+    public async Task Signal_WakesEveryWaiterOfThePath_WithTheVersionThatStarted_AndOnlyThatPath()
     {
         var signals = new UploadStartSignals(TimeProvider.System);
         using var first = signals.Register("live/a/x.m4s");
         using var second = signals.Register("live/a/x.m4s");
         using var other = signals.Register("live/a/y.m4s");
 
-        signals.Signal("live/a/x.m4s");
+        signals.Signal("live/a/x.m4s", "v1");
 
         Assert.True(first.Started.IsCompletedSuccessfully);
-        Assert.True(second.Started.IsCompletedSuccessfully);
+        Assert.Equal("v1", (await first.Started).Version);
+        Assert.Equal("v1", (await second.Started).Version);
         Assert.False(other.Started.IsCompleted);
     }
 
@@ -27,7 +28,7 @@ public sealed class UploadStartSignalsTests
         using var staying = signals.Register("live/a/x.m4s");
 
         leaving.Dispose();
-        signals.Signal("live/a/x.m4s");
+        signals.Signal("live/a/x.m4s", "v1");
 
         Assert.True(staying.Started.IsCompletedSuccessfully);
     }
