@@ -26,6 +26,7 @@ internal sealed class RespConnection : IAsyncDisposable
     public int Port { get; private init; }
 
     /// <exception cref="SocketException">Nothing listens on <paramref name="port"/>.</exception>
+    /// <exception cref="IOException">The connection was not made in time.</exception>
     public static async Task<RespConnection> OpenAsync(int port, CancellationToken cancellationToken)
     {
         var client = new TcpClient { NoDelay = true };
@@ -35,6 +36,11 @@ internal sealed class RespConnection : IAsyncDisposable
             timeout.CancelAfter(CommandTimeout);
             await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
             return new RespConnection(client) { Port = port };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new IOException($"no connection to redis-server on port {port} within {CommandTimeout.TotalSeconds:0} s");
         }
         catch
         {
