@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using CmafOrigin.AppHost.Redis;
 
 namespace CmafOrigin.AppHost;
 
@@ -11,7 +12,7 @@ internal sealed record AppHostOptions
     public const int DefaultControlPort = 5002;
 
     /// <summary>More would only share the same cores of one machine: past that, more machines, not more replicas.</summary>
-    public const int MaxDeliveryReplicas = 16;
+    public const int MaxReplicas = 16;
 
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
@@ -20,7 +21,10 @@ internal sealed record AppHostOptions
         with the Aspire dashboard. Ctrl+C stops everything.
 
         Options:
-          --redis <connection>    use this Redis (e.g. 127.0.0.1:6379) instead of starting redis-server
+          --redis <connection>    use this Redis (e.g. 127.0.0.1:6379) instead of starting redis-server;
+                                  a Redis Cluster: its nodes, comma-separated (10.0.0.5:7000,10.0.0.6:7000,...)
+          --redis-cluster         start a local Redis Cluster instead of one redis-server: 3 masters and
+                                  3 replicas (six redis-servers on free ports, each on the dashboard)
           --ingest-port <port>    port of Ingest.Api, where encoders PUT (default 5000)
           --delivery-port <port>  port of Delivery.Api, where players GET (default 5001)
           --control-port <port>   port of Ingest.Api's gRPC control plane, cleartext HTTP/2 (default 5002)
@@ -29,6 +33,7 @@ internal sealed record AppHostOptions
           --ingest-user <name>    user name encoders publish with (HTTP Basic; default encoder)
           --ingest-password <pw>  their password (default: a new random one each run, printed at start)
           --delivery-replicas <n> run n Delivery.Api instances behind the delivery port (default 1)
+          --ingest-replicas <n>   run n Ingest.Api instances behind the ingest and control ports (default 1)
           --archive-dir <path>    where every live run is archived as MP4s with VOD manifests
                                   (default ~/.local/share/cmaforigin/archive)
           --no-archive            do not run the archive writer
@@ -37,8 +42,8 @@ internal sealed record AppHostOptions
           -h, --help              show this help
         """;
 
-    /// <summary>An existing Redis to use; null to start one.</summary>
-    public string? Redis { get; init; }
+    /// <summary>The Redis to start, or the one given.</summary>
+    public RedisChoice Redis { get; init; } = RedisChoice.OwnServer;
 
     public int IngestPort { get; init; } = DefaultIngestPort;
 
@@ -50,6 +55,9 @@ internal sealed record AppHostOptions
 
     /// <summary>How many Delivery.Api instances share the delivery port.</summary>
     public int DeliveryReplicas { get; init; } = 1;
+
+    /// <summary>How many Ingest.Api instances share the ingest port (and the control port).</summary>
+    public int IngestReplicas { get; init; } = 1;
 
     public string IngestUser { get; init; } = IngestCredential.DefaultUsername;
 
@@ -77,6 +85,8 @@ internal sealed record AppHostOptions
     {
         options = null;
         var result = new AppHostOptions();
+        var redisGiven = false;
+        var redisCluster = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -126,7 +136,12 @@ internal sealed record AppHostOptions
                         return false;
                     }
 
-                    result = result with { Redis = redis };
+                    result = result with { Redis = RedisChoice.Given(redis) };
+                    redisGiven = true;
+                    break;
+                case "--redis-cluster":
+                    result = result with { Redis = RedisChoice.OwnCluster };
+                    redisCluster = true;
                     break;
                 case "--ingest-user" or "--ingest-password":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var credential, out error))
@@ -142,19 +157,19 @@ internal sealed record AppHostOptions
 
                     result = arg == "--ingest-user" ? result with { IngestUser = credential } : result with { IngestPassword = credential };
                     break;
-                case "--delivery-replicas":
+                case "--delivery-replicas" or "--ingest-replicas":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var count, out error))
                     {
                         return false;
                     }
 
-                    if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) || replicas is < 1 or > MaxDeliveryReplicas)
+                    if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) || replicas is < 1 or > MaxReplicas)
                     {
-                        error = $"--delivery-replicas must be a number from 1 to {MaxDeliveryReplicas}, not '{count}'";
+                        error = $"{arg} must be a number from 1 to {MaxReplicas}, not '{count}'";
                         return false;
                     }
 
-                    result = result with { DeliveryReplicas = replicas };
+                    result = arg == "--delivery-replicas" ? result with { DeliveryReplicas = replicas } : result with { IngestReplicas = replicas };
                     break;
                 case "--ingest-port" or "--delivery-port" or "--control-port":
                     if (!TryTakeValue(args, ref i, arg, inlineValue, out var text, out error))
@@ -179,6 +194,12 @@ internal sealed record AppHostOptions
                     error = $"unknown option '{args[i]}'";
                     return false;
             }
+        }
+
+        if (redisGiven && redisCluster)
+        {
+            error = "--redis uses a Redis that runs already, --redis-cluster starts one: give one of them";
+            return false;
         }
 
         if (result.DvrWindow > TimeSpan.Zero && !result.Archive)

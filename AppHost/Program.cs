@@ -4,8 +4,9 @@ using CmafOrigin.AppHost.Encoder;
 using CmafOrigin.AppHost.Redis;
 using Microsoft.Extensions.DependencyInjection;
 
-// The picture of the system: Redis between Ingest (encoders push) and Delivery (players pull), the archive writer
-// saving every live run to disk, and with --demo an encoder.
+// The picture of the system: Redis (one server, or a cluster with --redis-cluster) between Ingest (encoders push) and
+// Delivery (players pull), each as many instances as asked behind one port, the archive writer saving every live run
+// to disk, and with --demo an encoder.
 if (!AppHostOptions.TryParse(args, out var options, out var error))
 {
     await Console.Error.WriteLineAsync($"{error}{Environment.NewLine}{Environment.NewLine}{AppHostOptions.Usage}");
@@ -34,6 +35,7 @@ try
 
     var ingest = builder.AddProject<Projects.Ingest_Api>("ingest", launchProfileName: null)
         .WithHttpEndpoint(port: options.IngestPort)
+        .WithReplicas(options.IngestReplicas)
         .WithControlPlane(options.ControlPort, adminToken)
         .WithPublishCredential(ingestUser, ingestPassword)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")

@@ -19,6 +19,13 @@ internal sealed class StartupBanner(
 {
     public const string ReadyLine = "CmafOrigin is running";
 
+    public const string OwnRedisServer = "redis-server started by the AppHost";
+
+    public const string GivenRedis = "given with --redis";
+
+    public static readonly string OwnRedisCluster =
+        $"Redis Cluster started by the AppHost: {Redis.RedisClusterExtensions.Masters} masters, {Redis.RedisClusterExtensions.Masters * Redis.RedisClusterExtensions.ReplicasPerMaster} replicas";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var notifications = services.GetRequiredService<ResourceNotificationService>();
@@ -28,7 +35,7 @@ internal sealed class StartupBanner(
                 notifications.WaitForResourceHealthyAsync("ingest", stoppingToken),
                 notifications.WaitForResourceHealthyAsync("delivery", stoppingToken));
             var redisConnection = await redis.GetConnectionStringAsync(stoppingToken);
-            Console.WriteLine(Render(redisConnection ?? "?", redis is Redis.RedisServerResource));
+            Console.WriteLine(Render(redisConnection ?? "?", Describe(redis)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -36,7 +43,16 @@ internal sealed class StartupBanner(
         }
     }
 
-    public string Render(string redisConnection, bool redisIsOwn)
+    public static string Describe(IResourceWithConnectionString redis) => redis switch
+    {
+        Redis.RedisServerResource => OwnRedisServer,
+        Redis.RedisClusterResource => OwnRedisCluster,
+        _ => GivenRedis,
+    };
+
+    /// <param name="redisConnection">The connection string the services got.</param>
+    /// <param name="redisOrigin">Where that Redis comes from: <see cref="OwnRedisServer"/>, <see cref="OwnRedisCluster"/> or <see cref="GivenRedis"/>.</param>
+    public string Render(string redisConnection, string redisOrigin)
     {
         var ingest = OriginAddresses.Origin(origin.Ingest);
         var delivery = OriginAddresses.Origin(origin.Delivery);
@@ -44,10 +60,10 @@ internal sealed class StartupBanner(
         var text = new StringBuilder()
             .AppendLine(rule)
             .AppendLine(ReadyLine)
-            .AppendLine($"  ingest    {ingest}    (encoders PUT here)")
-            .AppendLine($"  delivery  {delivery}    (players GET here)")
+            .AppendLine($"  ingest    {ingest}    (encoders PUT here{Instances(options.IngestReplicas, "Ingest")})")
+            .AppendLine($"  delivery  {delivery}    (players GET here{Instances(options.DeliveryReplicas, "Delivery")})")
             .AppendLine($"  player    {delivery}/player    status  {delivery}/status")
-            .AppendLine($"  redis     {redisConnection}    ({(redisIsOwn ? "redis-server started by the AppHost" : "given with --redis")})")
+            .AppendLine($"  redis     {redisConnection}    ({redisOrigin})")
             .AppendLine($"  publish   user {credential.Username}  password {credential.Password}    (HTTP Basic, every path)")
             .AppendLine($"  control   {OriginAddresses.Origin(origin.Control)}    (gRPC, cleartext HTTP/2: ChannelCatalog, OriginAdmin)")
             .AppendLine($"  admin token  {controlToken}    (authorization: Bearer <token>)")
@@ -86,4 +102,8 @@ internal sealed class StartupBanner(
             .Append(rule)
             .ToString();
     }
+
+    /// <summary>Nothing for one instance; for several, that Aspire's proxy spreads connections among them.</summary>
+    private static string Instances(int count, string service) =>
+        count > 1 ? $"; {count} {service} instances behind this port" : string.Empty;
 }

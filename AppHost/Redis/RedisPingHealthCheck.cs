@@ -1,13 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CmafOrigin.AppHost.Redis;
 
 /// <summary>
 /// Healthy once redis-server answers <c>PING</c> with <c>PONG</c> (not <c>-LOADING</c>): what <c>WaitFor(redis)</c> waits for.
-/// Speaks just enough RESP, so the AppHost needs no Redis client.
 /// </summary>
 internal sealed class RedisPingHealthCheck(int port) : IHealthCheck
 {
@@ -15,16 +12,15 @@ internal sealed class RedisPingHealthCheck(int port) : IHealthCheck
     {
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-            var buffer = new byte[64];
-            var read = await stream.ReadAsync(buffer, cancellationToken);
-            var reply = Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
-            return reply.StartsWith("+PONG", StringComparison.Ordinal)
+            await using var connection = await RespConnection.OpenAsync(port, cancellationToken);
+            var reply = await connection.CommandAsync(cancellationToken, "PING");
+            return reply == "PONG"
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"redis-server answered PING with '{reply}'");
+        }
+        catch (RedisErrorException ex)
+        {
+            return HealthCheckResult.Unhealthy($"redis-server answered PING with '{ex.Message}'");
         }
         catch (Exception ex) when (ex is SocketException or IOException)
         {

@@ -1,3 +1,5 @@
+using CmafOrigin.AppHost.Redis;
+
 namespace CmafOrigin.AppHost.Tests;
 
 public sealed class AppHostOptionsTests
@@ -7,7 +9,8 @@ public sealed class AppHostOptionsTests
     {
         Assert.True(AppHostOptions.TryParse([], out var options, out _));
 
-        Assert.Null(options.Redis);
+        Assert.Equal(RedisChoice.OwnServer, options.Redis);
+        Assert.Equal(1, options.IngestReplicas);
         Assert.Equal(5000, options.IngestPort);
         Assert.Equal(5001, options.DeliveryPort);
         Assert.Equal(5002, options.ControlPort);
@@ -38,6 +41,25 @@ public sealed class AppHostOptionsTests
     }
 
     [Fact]
+    public void TryParse_RedisCluster_StartsALocalCluster_AndCannotGoWithAGivenRedis()
+    {
+        Assert.True(AppHostOptions.TryParse(["--redis-cluster"], out var options, out _));
+        Assert.Equal(RedisChoice.OwnCluster, options.Redis);
+
+        Assert.False(AppHostOptions.TryParse(["--redis-cluster", "--redis", "10.0.0.1:7000"], out _, out var error));
+        Assert.Contains("--redis-cluster", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_RedisWithSeveralSeeds_IsGivenToTheServicesAsIs()
+    {
+        Assert.True(AppHostOptions.TryParse(["--redis", "10.0.0.5:7000,10.0.0.6:7000,10.0.0.7:7000"], out var options, out _));
+
+        Assert.Equal("10.0.0.5:7000,10.0.0.6:7000,10.0.0.7:7000", options.Redis.ConnectionString);
+        Assert.False(options.Redis.Cluster);
+    }
+
+    [Fact]
     public void TryParse_UserWithColon_IsRefused()
     {
         Assert.False(AppHostOptions.TryParse(["--ingest-user", "a:b"], out _, out var error));
@@ -48,19 +70,20 @@ public sealed class AppHostOptionsTests
     public void TryParse_EveryOption_IsRead()
     {
         Assert.True(AppHostOptions.TryParse(
-            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo", "--ingest-user", "studio", "--ingest-password=pw", "--delivery-replicas", "3"],
+            ["--redis", "10.0.0.1:6380,password=x", "--ingest-port", "6000", "--delivery-port=6001", "--control-port", "6002", "--demo", "--ingest-user", "studio", "--ingest-password=pw", "--delivery-replicas", "3", "--ingest-replicas=2"],
             out var options,
             out _));
 
         Assert.Equal("studio", options.IngestUser);
         Assert.Equal("pw", options.IngestPassword);
 
-        Assert.Equal("10.0.0.1:6380,password=x", options.Redis);
+        Assert.Equal(RedisChoice.Given("10.0.0.1:6380,password=x"), options.Redis);
         Assert.Equal(6000, options.IngestPort);
         Assert.Equal(6001, options.DeliveryPort);
         Assert.Equal(6002, options.ControlPort);
         Assert.True(options.Demo);
         Assert.Equal(3, options.DeliveryReplicas);
+        Assert.Equal(2, options.IngestReplicas);
     }
 
     [Theory]
@@ -82,6 +105,8 @@ public sealed class AppHostOptionsTests
     [InlineData("--delivery-replicas", "0")]
     [InlineData("--delivery-replicas", "17")]
     [InlineData("--delivery-replicas", "two")]
+    [InlineData("--ingest-replicas", "0")]
+    [InlineData("--ingest-replicas", "17")]
     public void TryParse_NumberOutOfRange_IsAnError(string option, string value)
     {
         Assert.False(AppHostOptions.TryParse([option, value], out _, out var error));

@@ -35,4 +35,36 @@ public sealed class ExternalRedisTests
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.NotEmpty(await redis.KeysAsync("cmaf:{live/external-redis}:*"));
     }
+
+    [Fact]
+    public async Task RedisOption_ClusterNodesAsSeeds_ServicesStoreOnTheMasterOfTheChannelsSlot()
+    {
+        // The test's own cluster (three masters, a replica each), given as its nodes, comma-separated.
+        await using var cluster = await RedisCluster.StartAsync(Cancellation);
+        var seeds = string.Join(',', cluster.Ports.Select(port => $"127.0.0.1:{port}"));
+        await using var run = AppHostRun.Start("--redis", seeds);
+        await run.WaitForOutputAsync(StartupBanner.ReadyLine, AppHostRun.StartTimeout, Cancellation);
+
+        Assert.Contains($"redis     {seeds}    (given with --redis)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Processes(), p => p.CommandLine.Contains("redis-server", StringComparison.Ordinal));
+
+        var channel = TestPaths.Channel("seeds");
+        using var put = await PutAsync(run, $"/{channel}/init-stream0.m4s");
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        var master = await cluster.MasterServingAsync($"cmaf:{{{channel}}}:x");
+        Assert.NotEmpty(await cluster.KeysOnAsync(master, $"cmaf:{{{channel}}}:*"));
+    }
+
+    private static async Task<HttpResponseMessage> PutAsync(AppHostRun run, string path)
+    {
+        var (user, password) = run.PrintedCredential();
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(run.IngestUrl, path))
+        {
+            Content = new ByteArrayContent([1, 2, 3, 4]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return await http.SendAsync(request, Cancellation);
+    }
 }

@@ -54,11 +54,13 @@ public sealed class LifecycleTests
         Assert.Empty(run.Processes().Select(p => p.CommandLine));
     }
 
-    [Fact]
-    public async Task RedisServerMissing_ExitsWithOneLineNamingTheInstallCommand()
+    [Theory]
+    [InlineData("")]
+    [InlineData("--redis-cluster")]
+    public async Task RedisServerMissing_ExitsWithOneLineNamingTheInstallCommand(string options)
     {
         // A PATH holding the .NET SDK only: no redis-server, no ffmpeg.
-        await using var run = AppHostRun.Start([], path: AppHostRun.DotnetRoot);
+        await using var run = AppHostRun.Start(options.Split(' ', StringSplitOptions.RemoveEmptyEntries), path: AppHostRun.DotnetRoot);
 
         Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the AppHost did not exit");
         Assert.Equal(1, run.ExitCode);

@@ -5,18 +5,18 @@ public sealed class StartupBannerTests
     private static readonly OriginAddresses Origin = new(
         new Uri("http://localhost:5100"), new Uri("http://localhost:5101"), new Uri("http://localhost:5102"));
 
-    private static StartupBanner Banner(bool demo = false, IngestCredential? credential = null) => new(
+    private static StartupBanner Banner(bool demo = false, IngestCredential? credential = null, int ingestReplicas = 1, int deliveryReplicas = 1) => new(
         services: null!,
         redis: null!,
         Origin,
         credential ?? new IngestCredential("encoder", "s3cret-Pw_1"),
         controlToken: "0123abcd",
-        new AppHostOptions { Demo = demo, ArchiveDirectory = "/srv/cmaforigin/archive" });
+        new AppHostOptions { Demo = demo, ArchiveDirectory = "/srv/cmaforigin/archive", IngestReplicas = ingestReplicas, DeliveryReplicas = deliveryReplicas });
 
     [Fact]
     public void Render_ShowsWhereEverythingIsAndALowLatencyPushCommand()
     {
-        var banner = Banner().Render("localhost:6390", redisIsOwn: true);
+        var banner = Banner().Render("localhost:6390", StartupBanner.OwnRedisServer);
 
         Assert.Contains(StartupBanner.ReadyLine, banner, StringComparison.Ordinal);
         Assert.Contains("ingest    http://localhost:5100", banner, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class StartupBannerTests
     [Fact]
     public void Render_PushCommand_IsOneShellCommandEndingInTheCredentialedManifestUrl()
     {
-        var lines = Banner().Render("localhost:6390", redisIsOwn: true).Split(Environment.NewLine);
+        var lines = Banner().Render("localhost:6390", StartupBanner.OwnRedisServer).Split(Environment.NewLine);
         var first = Array.FindIndex(lines, line => line.TrimStart().StartsWith("ffmpeg ", StringComparison.Ordinal));
         var last = Array.FindIndex(lines, first, line => !line.EndsWith(" \\", StringComparison.Ordinal));
 
@@ -52,7 +52,7 @@ public sealed class StartupBannerTests
     [Fact]
     public void Render_WithDemo_NamesTheDemoChannelAndSuggestsAnotherForASecondEncoder()
     {
-        var banner = Banner(demo: true).Render("localhost:6390", redisIsOwn: true);
+        var banner = Banner(demo: true).Render("localhost:6390", StartupBanner.OwnRedisServer);
 
         Assert.Contains("The demo encoder (ffmpeg) pushes to http://localhost:5100/live/demo/out.mpd", banner, StringComparison.Ordinal);
         Assert.Contains("DASH  http://localhost:5101/live/demo/out.mpd", banner, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class StartupBannerTests
     [Fact]
     public void Render_PasswordNeedingEscapes_IsEscapedInTheUrl()
     {
-        var banner = Banner(credential: new IngestCredential("enc", "p@ss:w/rd")).Render("localhost:6390", redisIsOwn: true);
+        var banner = Banner(credential: new IngestCredential("enc", "p@ss:w/rd")).Render("localhost:6390", StartupBanner.OwnRedisServer);
 
         Assert.Contains("http://enc:p%40ss%3Aw%2Frd@localhost:5100/live/studio/out.mpd", banner, StringComparison.Ordinal);
     }
@@ -72,8 +72,18 @@ public sealed class StartupBannerTests
     [Fact]
     public void Render_GivenRedis_SaysItWasGiven()
     {
-        var banner = Banner().Render("10.0.0.7:6379", redisIsOwn: false);
+        var banner = Banner().Render("10.0.0.7:6379", StartupBanner.GivenRedis);
 
         Assert.Contains("redis     10.0.0.7:6379    (given with --redis)", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_OwnClusterAndReplicas_NamesTheClusterAndHowManyInstancesShareEachPort()
+    {
+        var banner = Banner(ingestReplicas: 2, deliveryReplicas: 3).Render("127.0.0.1:7001,127.0.0.1:7002", StartupBanner.OwnRedisCluster);
+
+        Assert.Contains("redis     127.0.0.1:7001,127.0.0.1:7002    (Redis Cluster started by the AppHost: 3 masters, 3 replicas)", banner, StringComparison.Ordinal);
+        Assert.Contains("ingest    http://localhost:5100    (encoders PUT here; 2 Ingest instances behind this port)", banner, StringComparison.Ordinal);
+        Assert.Contains("delivery  http://localhost:5101    (players GET here; 3 Delivery instances behind this port)", banner, StringComparison.Ordinal);
     }
 }
