@@ -61,6 +61,9 @@ internal sealed class BenchSettings
     /// <summary>Seconds into the window before profiling starts (tiered JIT settles first).</summary>
     public int ProfileDelaySeconds { get; set; } = 10;
 
+    /// <summary>Extra environment for every service (<c>--env NAME=VALUE</c>): runtime and Kestrel settings tried by measurement.</summary>
+    public Dictionary<string, string> ServiceEnvironment { get; } = new(StringComparer.Ordinal);
+
     public string BenchDirectory { get; set; } = DefaultBenchDirectory();
 
     public string CacheDirectory => Path.Combine(BenchDirectory, ".cache");
@@ -97,6 +100,7 @@ internal sealed class BenchSettings
           --complete-warmup <s>   complete: seconds of load per server before measuring (default 3)
           --record-seconds <s>    length of the ffmpeg recording made once into bench/.cache (default 30)
           --results <dir>         where the JSON goes (default bench/results)
+          --env NAME=VALUE        set an environment variable for every service (e.g. DOTNET_gcServer=0); repeatable
           --archive               also run the archive writer (Ingest holds deleted segments for it, as in the AppHost)
           --trace <service>       profile ingest or delivery with dotnet-trace during the window (bench/.cache/profiles)
           --perf                  perf record Ingest, Delivery and redis-server during the window
@@ -163,6 +167,16 @@ internal sealed class BenchSettings
                     break;
                 case "--archive":
                     settings.Archive = true;
+                    break;
+                case "--env":
+                    var assignment = Value();
+                    var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0)
+                    {
+                        throw new ArgumentException("--env takes NAME=VALUE");
+                    }
+
+                    settings.ServiceEnvironment[assignment[..equals]] = assignment[(equals + 1)..];
                     break;
                 case "--perf":
                     settings.Perf = true;

@@ -54,6 +54,13 @@ foreach (var name in settings.Scenarios)
         "soak" => await SoakScenario.RunAsync(recording, settings, cancel.Token),
         _ => await LiveScenario.RunAsync(Scenarios.Live(name, settings), recording, settings, cancel.Token),
     };
+    if (settings.ServiceEnvironment.Count > 0)
+    {
+        // A result measured with other service settings says so.
+        var environment = string.Join(' ', settings.ServiceEnvironment.Select(e => $"{e.Key}={e.Value}"));
+        result = result with { Notes = string.IsNullOrEmpty(result.Notes) ? $"services ran with {environment}" : $"{result.Notes}; services ran with {environment}" };
+    }
+
     results.Add(result);
     Directory.CreateDirectory(settings.ResultsDirectory);
     var file = Path.Combine(settings.ResultsDirectory, $"{name}.json");

@@ -12,8 +12,16 @@ namespace CmafOrigin.Bench.Measure;
 /// </summary>
 internal static class Profiler
 {
-    public static IReadOnlyDictionary<string, string> Environment(BenchSettings settings) =>
-        settings.Perf ? new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "1" } : new Dictionary<string, string>();
+    public static IReadOnlyDictionary<string, string> Environment(BenchSettings settings)
+    {
+        var environment = new Dictionary<string, string>(settings.ServiceEnvironment);
+        if (settings.Perf)
+        {
+            environment["DOTNET_PerfMapEnabled"] = "1";
+        }
+
+        return environment;
+    }
 
     /// <summary>Starts what the settings ask for, after the JIT has settled; the returned task ends when the profile is written.</summary>
     public static async Task RunAsync(string scenario, OriginStack origin, BenchSettings settings, CancellationToken cancellationToken)
