@@ -6,6 +6,7 @@ using CmafOrigin.Delivery.Storage;
 using CmafOrigin.Delivery.Telemetry;
 using CmafOrigin.Delivery.Viewers;
 using CmafOrigin.ServiceDefaults;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace CmafOrigin.Delivery.Extensions;
@@ -26,6 +27,8 @@ internal static class DeliveryServiceExtensions
         builder.AddRedisClient("redis");
 
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName);
+        builder.Services.AddOptions<SocketTransportOptions>()
+            .Configure<IOptions<DeliveryOptions>>((socket, delivery) => socket.UnsafePreferInlineScheduling = delivery.Value.InlineScheduling);
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         builder.Services.AddProblemDetails();
 
