@@ -84,7 +84,8 @@ internal sealed class ObjectStore(
             channelStartedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now),
             segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, version, segment, 0, now),
             track: segment?.Track ?? string.Empty,
-            segmentNumber: segment?.Number ?? 0);
+            segmentNumber: segment?.Number ?? 0,
+            idleTimeoutMilliseconds: Milliseconds(_options.IdleTimeout));
 
         return new UploadingVersion(
             path,
