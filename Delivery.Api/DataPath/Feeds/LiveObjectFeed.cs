@@ -135,7 +135,8 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
                 {
                     // Measured from what this feed last read, after a read that found nothing: never longer than the
                     // writer's own silence, so a live Ingest (which aborts at its idle timeout) is never cut short.
-                    Finish(FeedState.Aborted, $"nothing for {limit.TotalSeconds:0.#} s: its Ingest is gone");
+                    FeedLog.WriterGone(_logger, Version.Path.Value, Version.Version, Math.Round(limit.TotalSeconds, 1));
+                    Finish(FeedState.Aborted, "its Ingest is gone");
                 }
 
                 return;
