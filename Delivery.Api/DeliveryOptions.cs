@@ -20,6 +20,13 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan FeedSafetyRecheck { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// An uploading version states how long its Ingest lets it be silent before aborting it (its idle timeout); one
+    /// silent for that long plus this margin, on this process's clock, has no live writer (its Ingest died, so no abort
+    /// marker will come) and its viewers are reset. The margin covers a piece delayed on its way through Redis.
+    /// </summary>
+    public TimeSpan UploadStallMargin { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Memory for completed objects kept ready to serve, so a popular segment is read from Redis once.</summary>
     public long CompletedCacheBytes { get; set; } = 256L * 1024 * 1024;
 

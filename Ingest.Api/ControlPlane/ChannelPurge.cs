@@ -64,7 +64,7 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
         }
 
         // 4. The rest
-        await PurgeChannelScript.RunAsync(
+        await SlotMigration.RetryAsync(() => PurgeChannelScript.RunAsync(
             db,
             channel: keys.Channel(channel),
             activity: keys.ChannelActivity(channel),
@@ -72,7 +72,7 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
                 .Append(keys.ChannelEncoder(channel))
                 .Append(keys.ChannelEncoderWarned(channel)),
             channelEvents: keys.ChannelEvents,
-            channelEndedEvent: ChannelEvents.Channel(channel, ChannelEventKind.ChannelEnded, time.GetUtcNow()));
+            channelEndedEvent: ChannelEvents.Channel(channel, ChannelEventKind.ChannelEnded, time.GetUtcNow())), time);
 
         return new PurgeChannelResponse { ObjectsRemoved = removed, UploadsAborted = aborted };
     }

@@ -13,6 +13,12 @@ public static class ObjectFields
     public const string Previous = "prev";
     public const string TraceParent = "trace";
 
+    /// <summary>
+    /// Milliseconds of silence after which the writing Ingest aborts the upload itself (its <c>Ingest:IdleTimeout</c>):
+    /// a version silent for longer has no live writer, which is how Delivery tells an Ingest that died mid-upload.
+    /// </summary>
+    public const string IdleTimeout = "idle";
+
     // Chunk stream entries: a piece of the body with the time Ingest received it (Unix microseconds),
     // or exactly one terminal marker. Short names because they repeat on every entry.
     public const string Data = "d";

@@ -3,6 +3,7 @@ using StackExchange.Redis;
 namespace CmafOrigin.Contracts.Storage;
 
 /// <summary>The metadata of one object version, as stored in its meta hash.</summary>
+/// <param name="IdleTimeout">While uploading: how long its writer lets the upload be silent before aborting it; null from an Ingest that does not say.</param>
 public sealed record ObjectMeta(
     string ContentType,
     ObjectState State,
@@ -11,7 +12,8 @@ public sealed record ObjectMeta(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string? Previous,
-    string? TraceParent)
+    string? TraceParent,
+    TimeSpan? IdleTimeout = null)
 {
     /// <summary>Reads a meta hash; null when it does not exist or is not one of ours.</summary>
     public static ObjectMeta? FromHash(HashEntry[] entries)
@@ -22,7 +24,7 @@ public sealed record ObjectMeta(
         }
 
         string? type = null, state = null, prev = null, trace = null;
-        long size = 0, chunks = 0, created = 0, updated = 0;
+        long size = 0, chunks = 0, created = 0, updated = 0, idle = 0;
         foreach (var entry in entries)
         {
             switch ((string?)entry.Name)
@@ -35,6 +37,7 @@ public sealed record ObjectMeta(
                 case ObjectFields.UpdatedAt: updated = (long)entry.Value; break;
                 case ObjectFields.Previous: prev = entry.Value; break;
                 case ObjectFields.TraceParent: trace = entry.Value; break;
+                case ObjectFields.IdleTimeout: idle = (long)entry.Value; break;
                 default: break;
             }
         }
@@ -52,6 +55,7 @@ public sealed record ObjectMeta(
             DateTimeOffset.FromUnixTimeMilliseconds(created),
             DateTimeOffset.FromUnixTimeMilliseconds(updated),
             string.IsNullOrEmpty(prev) ? null : prev,
-            string.IsNullOrEmpty(trace) ? null : trace);
+            string.IsNullOrEmpty(trace) ? null : trace,
+            idle > 0 ? TimeSpan.FromMilliseconds(idle) : null);
     }
 }

@@ -199,6 +199,30 @@ public sealed class RedisCluster : ITestRedis, IAsyncDisposable
         return values;
     }
 
+    /// <summary>
+    /// Error replies every running node has sent since it started, by their first word (<c>INFO errorstats</c>:
+    /// <c>TRYAGAIN</c>, <c>ASK</c>, <c>MOVED</c>, ...), summed over the nodes.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> ErrorRepliesAsync()
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var node in _nodes.Where(node => node.IsRunning))
+        {
+            var info = await Connection.GetServer("127.0.0.1", node.Port).InfoRawAsync("errorstats") ?? string.Empty;
+            foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
+            {
+                // errorstat_TRYAGAIN:count=3
+                if (line.StartsWith("errorstat_", StringComparison.Ordinal) && line.Split(":count=") is [var name, var count])
+                {
+                    var error = name["errorstat_".Length..];
+                    counts[error] = counts.GetValueOrDefault(error) + long.Parse(count, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return counts;
+    }
+
     public async Task<IReadOnlyList<string>> KeysAsync(string pattern)
     {
         var keys = new List<string>();

@@ -19,4 +19,7 @@ internal static partial class FeedLog
 
     [LoggerMessage(2006, LogLevel.Debug, "Feed of {Path} version {Version} stopped short of the end: {Reason}")]
     public static partial void Aborted(ILogger logger, string path, string version, string reason);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Upload of {Path} version {Version} silent for {Seconds} s, longer than its Ingest allows: that Ingest is gone; its viewers are reset")]
+    public static partial void WriterGone(ILogger logger, string path, string version, double seconds);
 }

@@ -50,7 +50,7 @@ internal sealed class LiveFeedHub(
             var key = (version.Path.Value, version.Version);
             if (!_feeds.TryGetValue(key, out var feed))
             {
-                feed = new LiveObjectFeed(version, reader, options.Value.FeedSafetyRecheck, time, _logger);
+                feed = new LiveObjectFeed(version, reader, options.Value.FeedSafetyRecheck, options.Value.UploadStallMargin, time, _logger);
                 _feeds[key] = feed;
                 feed.Start();
             }

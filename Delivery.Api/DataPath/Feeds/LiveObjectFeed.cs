@@ -17,6 +17,8 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private readonly RedisKey _chunksKey;
     private readonly RedisKey _metaKey;
     private readonly TimeSpan _safetyRecheck;
+    private readonly TimeSpan? _stallLimit;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ITimer _recheck;
@@ -31,14 +33,22 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private TaskCompletionSource _changed = NewSignal();
     private RedisValue _lastId = "0-0";
     private int _wakePending;
+    private long _lastProgress;
 
-    public LiveObjectFeed(ObjectVersion version, ObjectReader reader, TimeSpan safetyRecheck, TimeProvider time, ILogger logger)
+    /// <param name="stallMargin">
+    /// Added to the idle timeout the version's writer states: silent longer than both, it has no live writer and is
+    /// aborted. A version that states none is only aborted by its marker or its expiry.
+    /// </param>
+    public LiveObjectFeed(ObjectVersion version, ObjectReader reader, TimeSpan safetyRecheck, TimeSpan stallMargin, TimeProvider time, ILogger logger)
     {
         Version = version;
         _reader = reader;
         _chunksKey = reader.Keys.Chunks(version.Path, version.Version);
         _metaKey = reader.Keys.Meta(version.Path, version.Version);
         _safetyRecheck = safetyRecheck;
+        _stallLimit = version.Meta.IdleTimeout + stallMargin;
+        _time = time;
+        _lastProgress = time.GetTimestamp();
         _logger = logger;
         // One timer per feed, re-armed before each wait: the safety re-check is a wake like an event's.
         _recheck = time.CreateTimer(static state => ((LiveObjectFeed)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -91,8 +101,9 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
                     return;
                 }
 
-                // Woken by an event for this version, or by the safety re-check when none came.
-                _recheck.Change(_safetyRecheck, Timeout.InfiniteTimeSpan);
+                // Woken by an event for this version, or by the safety re-check when none came (sooner when the
+                // stall limit falls due first).
+                _recheck.Change(NextRecheck(), Timeout.InfiniteTimeSpan);
                 await _wake.WaitAsync(_stop.Token);
                 Interlocked.Exchange(ref _wakePending, 0);
             }
@@ -120,10 +131,18 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
                 {
                     Finish(FeedState.Aborted, "the object is gone");
                 }
+                else if (_stallLimit is { } limit && _time.GetElapsedTime(_lastProgress) >= limit)
+                {
+                    // Measured from what this feed last read, after a read that found nothing: never longer than the
+                    // writer's own silence, so a live Ingest (which aborts at its idle timeout) is never cut short.
+                    FeedLog.WriterGone(_logger, Version.Path.Value, Version.Version, Math.Round(limit.TotalSeconds, 1));
+                    Finish(FeedState.Aborted, "its Ingest is gone");
+                }
 
                 return;
             }
 
+            _lastProgress = _time.GetTimestamp();
             foreach (var entry in entries)
             {
                 _lastId = entry.Id;
@@ -150,6 +169,17 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    private TimeSpan NextRecheck()
+    {
+        if (_stallLimit is not { } limit)
+        {
+            return _safetyRecheck;
+        }
+
+        var dueIn = limit - _time.GetElapsedTime(_lastProgress);
+        return dueIn < _safetyRecheck ? (dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero) : _safetyRecheck;
     }
 
     private void Append(FeedChunk chunk)

@@ -68,7 +68,8 @@ internal sealed class ObjectStore(
             isInit = InitSegment.Matches(path.Name, channelTemplates);
         }
 
-        var previous = await BeginScript.RunAsync(
+        // Every script below may meet TRYAGAIN while the channel's slot migrates: SlotMigration sends it again.
+        var previous = await SlotMigration.RetryAsync(() => BeginScript.RunAsync(
             Database,
             versionKeys,
             version: version,
@@ -84,7 +85,8 @@ internal sealed class ObjectStore(
             channelStartedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now),
             segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, version, segment, 0, now),
             track: segment?.Track ?? string.Empty,
-            segmentNumber: segment?.Number ?? 0);
+            segmentNumber: segment?.Number ?? 0,
+            idleTimeoutMilliseconds: Milliseconds(_options.IdleTimeout)), time);
 
         return new UploadingVersion(
             path,
@@ -105,15 +107,17 @@ internal sealed class ObjectStore(
     /// <summary>Appends one piece; false when the version stopped uploading (deleted meanwhile).</summary>
     public async Task<bool> AppendAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, DateTimeOffset receivedAt)
     {
-        var stored = await upload.Append.RunAsync(
-            Database,
-            version: upload.Version,
-            data: piece,
-            receivedMicroseconds: ToUnixMicroseconds(receivedAt),
-            nowMilliseconds: time.GetUtcNow().ToUnixTimeMilliseconds(),
-            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
-            events: keys.Events,
-            chunkEvent: upload.ChunkEvent);
+        bool stored;
+        try
+        {
+            stored = await AppendOnceAsync(upload, piece, receivedAt);
+        }
+        catch (RedisServerException ex) when (SlotMigration.IsTryAgain(ex))
+        {
+            // Retried apart from the first try: a piece's hot path allocates no closure.
+            stored = await SlotMigration.RetryAsync(() => AppendOnceAsync(upload, piece, receivedAt), time);
+        }
+
         if (!stored)
         {
             return false;
@@ -150,13 +154,25 @@ internal sealed class ObjectStore(
         return true;
     }
 
+    private Task<bool> AppendOnceAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, DateTimeOffset receivedAt) =>
+        upload.Append.RunAsync(
+            Database,
+            version: upload.Version,
+            data: piece,
+            receivedMicroseconds: ToUnixMicroseconds(receivedAt),
+            nowMilliseconds: time.GetUtcNow().ToUnixTimeMilliseconds(),
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
+            events: keys.Events,
+            chunkEvent: upload.ChunkEvent);
+
     /// <summary>Writes the end marker; false when the version stopped uploading (deleted meanwhile).</summary>
     public async Task<bool> CompleteAsync(UploadingVersion upload)
     {
         var now = time.GetUtcNow();
         var path = upload.Path;
         var document = upload.ManifestBody is { } body ? ManifestDocument.TryParse(body.WrittenMemory) : null;
-        var completed = await CompleteScript.RunAsync(
+        var keep = await InitSegmentsToKeepAsync(path.Channel);
+        var completed = await SlotMigration.RetryAsync(() => CompleteScript.RunAsync(
             Database,
             upload.Keys,
             version: upload.Version,
@@ -177,7 +193,7 @@ internal sealed class ObjectStore(
             isInitSegment: upload.IsInitSegment,
             name: path.Name,
             maxInitSegments: MaxInitSegments,
-            keep: await InitSegmentsToKeepAsync(path.Channel));
+            keep: keep), time);
         upload.ManifestBody = null;
         upload.Document = document;
         if (completed && upload.IsManifest)
@@ -229,7 +245,7 @@ internal sealed class ObjectStore(
         }
 
         var now = time.GetUtcNow();
-        var removed = await DeleteScript.RunAsync(
+        var removed = await SlotMigration.RetryAsync(() => DeleteScript.RunAsync(
             db,
             current: current,
             versions: versionsKey,
@@ -244,7 +260,7 @@ internal sealed class ObjectStore(
             channelEndedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now),
             name: path.Name,
             holdCompleted: _options.HoldDeletedForArchive,
-            delete: versions);
+            delete: versions), time);
         if (ManifestIndex.Indexes(path))
         {
             await manifests.RemoveAsync(path);
@@ -260,7 +276,7 @@ internal sealed class ObjectStore(
     public Task<bool> RestoreAsync(HeldInitSegment init)
     {
         var path = init.Path;
-        return RestoreScript.RunAsync(
+        return SlotMigration.RetryAsync(() => RestoreScript.RunAsync(
             Database,
             VersionKeys.Of(keys, path, init.Version),
             version: init.Version,
@@ -274,7 +290,7 @@ internal sealed class ObjectStore(
             maxInitSegments: MaxInitSegments,
             events: keys.Events,
             startedEvent: Event(path, init.Version, ObjectEventKind.Started),
-            completedEvent: Event(path, init.Version, ObjectEventKind.Completed));
+            completedEvent: Event(path, init.Version, ObjectEventKind.Completed)), time);
     }
 
     /// <summary>The version ids now current at <paramref name="paths"/> (null where none), in one round trip.</summary>
@@ -313,7 +329,7 @@ internal sealed class ObjectStore(
         ObjectPath path, VersionKeys versionKeys, string version, string? previous, RedisKey? previousMeta, SegmentName? segment, long size, string reason)
     {
         var now = time.GetUtcNow();
-        return await AbortScript.RunAsync(
+        return await SlotMigration.RetryAsync(() => AbortScript.RunAsync(
             Database,
             versionKeys,
             previousMeta,
@@ -327,7 +343,7 @@ internal sealed class ObjectStore(
             channelEvents: keys.ChannelEvents,
             activityCap: ActivityCap,
             segmentAbortedEvent: ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, version, segment, size, now),
-            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl));
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl)), time);
     }
 
     private static byte[] Event(ObjectPath path, string version, ObjectEventKind kind) =>

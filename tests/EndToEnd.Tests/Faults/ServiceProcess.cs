@@ -7,7 +7,7 @@ namespace CmafOrigin.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// A built service (<c>Ingest.Api.dll</c>, <c>Delivery.Api.dll</c>) run as its own process with <c>dotnet</c>, as in
-/// production, so a test can send it SIGTERM. Disposal kills it if it still runs.
+/// production, so a test can send it SIGTERM or SIGKILL. Disposal kills it if it still runs.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
@@ -36,8 +36,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service whose entry assembly is <paramref name="assembly"/> on a free loopback port, and waits until it is healthy.</summary>
-    public static async Task<ServiceProcess> StartAsync(System.Reflection.Assembly assembly, RedisServer redis, string keyPrefix, IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Starts the service whose entry assembly is <paramref name="assembly"/> on a free loopback port, on
+    /// <paramref name="redis"/> (a server or a cluster), and waits until it is healthy.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(System.Reflection.Assembly assembly, ITestRedis redis, string keyPrefix, IReadOnlyDictionary<string, string> settings)
     {
         var port = FreePort.Next();
         var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
@@ -101,6 +104,17 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    /// <summary>Sends SIGKILL, as the kernel's OOM killer or a lost machine does: no shutdown, no marker, sockets reset.</summary>
+    public async Task KillAsync()
+    {
+        using (var kill = Process.Start("kill", ["-KILL", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Waits for the process to exit; returns its exit code.</summary>

@@ -12,6 +12,7 @@ internal static class BeginScript
     /// <param name="segmentStartedEvent">Empty for a manifest.</param>
     /// <param name="track">The segment's track, empty when its name tells none.</param>
     /// <param name="segmentNumber">The segment's number, 0 when its name tells none.</param>
+    /// <param name="idleTimeoutMilliseconds">How long the upload may be silent before this Ingest aborts it (stored for Delivery).</param>
     public static async Task<string?> RunAsync(
         IDatabaseAsync db,
         VersionKeys keys,
@@ -28,12 +29,13 @@ internal static class BeginScript
         byte[] channelStartedEvent,
         byte[] segmentStartedEvent,
         string track,
-        long segmentNumber) =>
+        long segmentNumber,
+        long idleTimeoutMilliseconds) =>
         (string?)await db.ScriptEvaluateAsync(
             Source,
             [keys.Current, keys.Meta, keys.Versions, keys.Channel, keys.Activity],
             [version, contentType, nowMilliseconds, uploadingTtlMilliseconds, traceParent,
              events.ToString(), startedEvent,
              channelEvents.ToString(), activityCap, quietMilliseconds,
-             channelStartedEvent, segmentStartedEvent, track, segmentNumber]).ConfigureAwait(false);
+             channelStartedEvent, segmentStartedEvent, track, segmentNumber, idleTimeoutMilliseconds]).ConfigureAwait(false);
 }

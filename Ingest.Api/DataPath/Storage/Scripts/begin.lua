@@ -9,11 +9,14 @@ local events, started_event = ARGV[6], ARGV[7]
 local channel_events, activity_cap, quiet_ms = ARGV[8], ARGV[9], ARGV[10]
 -- Events are '' when there is none to emit; track is '' and segment_number 0 when the name tells no segment.
 local channel_started_event, segment_started_event, track_name, segment_number = ARGV[11], ARGV[12], ARGV[13], ARGV[14]
+-- How long this Ingest lets the upload be silent before aborting it: Delivery takes a version silent for longer as
+-- one whose Ingest died (no abort marker will come) and resets its viewers.
+local idle_ms = ARGV[15]
 
 local fresh = redis.call('EXISTS', versions) == 0
 local prev = redis.call('GET', current)
 redis.call('HSET', meta, 'type', content_type, 'state', 'uploading', 'size', 0, 'chunks', 0,
-  'created', now_ms, 'updated', now_ms, 'trace', traceparent, 'prev', prev or '')
+  'created', now_ms, 'updated', now_ms, 'trace', traceparent, 'prev', prev or '', 'idle', idle_ms)
 redis.call('PEXPIRE', meta, uploading_ttl_ms)
 redis.call('SET', current, version, 'PX', uploading_ttl_ms)
 track(versions, version, now_ms + uploading_ttl_ms, now_ms)

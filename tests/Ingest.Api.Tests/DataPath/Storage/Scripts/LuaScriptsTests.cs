@@ -56,6 +56,7 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         var first = VersionKeys.Of(_keys, path, "v1");
 
         Assert.Null(await BeginAsync(first, "v1", now: _now));
+        Assert.Equal(TimeSpan.FromSeconds(10), ObjectMeta.FromHash(await Db.HashGetAllAsync(first.Meta))?.IdleTimeout);
         Assert.True(await new AppendScript(first).RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, 1_000 * _now, _now, Minute, _keys.Events, [9]));
         Assert.True(await CompleteScript.RunAsync(
             Db, first, "v1", _now + 1, Minute, _keys.Events, [9], _keys.ChannelEvents, ActivityCap, [9],
@@ -138,7 +139,8 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
 
     private Task<string?> BeginAsync(VersionKeys keys, string version, long now) => BeginScript.RunAsync(
         Db, keys, version, "video/mp4", now, Minute, traceParent: string.Empty, _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
-        quietMilliseconds: Minute, channelStartedEvent: [9], segmentStartedEvent: [9], track: "stream0", segmentNumber: 1);
+        quietMilliseconds: Minute, channelStartedEvent: [9], segmentStartedEvent: [9], track: "stream0", segmentNumber: 1,
+        idleTimeoutMilliseconds: 10_000);
 
     private Task<bool> RestoreAsync(VersionKeys keys, string version) => RestoreScript.RunAsync(
         Db, keys, version, "video/mp4", new byte[] { 1, 2 }, 1_000 * _now, _now, _now + 1, Minute, "init-stream0.m4s", 64,
