@@ -1,6 +1,6 @@
 using CmafOrigin.Contracts.Storage;
-using CmafOrigin.TestSupport;
 using CmafOrigin.Delivery.Storage;
+using CmafOrigin.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CmafOrigin.Delivery.Tests.Storage;
