@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -84,18 +83,19 @@ internal static class RedisClusterExtensions
     /// <summary>Waits for the nodes (the WaitFor annotations), forms the cluster, then reports it Running.</summary>
     private static async Task FormAsync(RedisClusterResource cluster, InitializeResourceEvent e, CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
+        var time = e.Services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var started = time.GetTimestamp();
         try
         {
             await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(cluster, e.Services), cancellationToken);
-            var nodesUp = stopwatch.Elapsed;
+            var nodesUp = time.GetElapsedTime(started);
             await e.Notifications.PublishUpdateAsync(cluster, snapshot => snapshot with
             {
                 State = new ResourceStateSnapshot("Forming", KnownResourceStateStyles.Info),
-                StartTimeStamp = DateTime.UtcNow,
+                StartTimeStamp = time.GetUtcNow().UtcDateTime,
             });
-            await new RedisClusterFormation(cluster, e.Logger).FormAsync(cancellationToken);
-            RedisClusterLog.Formed(e.Logger, cluster.Masters, cluster.Nodes.Count - cluster.Masters, nodesUp.TotalSeconds, (stopwatch.Elapsed - nodesUp).TotalSeconds);
+            await new RedisClusterFormation(cluster, time, e.Logger).FormAsync(cancellationToken);
+            RedisClusterLog.Formed(e.Logger, cluster.Masters, cluster.Nodes.Count - cluster.Masters, nodesUp.TotalSeconds, (time.GetElapsedTime(started) - nodesUp).TotalSeconds);
             await e.Notifications.PublishUpdateAsync(cluster, snapshot => snapshot with { State = KnownResourceStates.Running });
             await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(cluster, e.Services), cancellationToken);
         }

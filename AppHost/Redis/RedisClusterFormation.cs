@@ -14,7 +14,7 @@ namespace CmafOrigin.AppHost.Redis;
 /// up to replicas in sync (redis-cli 2.3–3.3 s, these commands 2.0–2.4 s, measured 2026-12-02): the nodes' gossip,
 /// paced by the node timeout, sets that pace, not the commands.
 /// </remarks>
-internal sealed class RedisClusterFormation(RedisClusterResource cluster, ILogger logger)
+internal sealed class RedisClusterFormation(RedisClusterResource cluster, TimeProvider time, ILogger logger)
 {
     public const int Slots = 16384;
 
@@ -34,8 +34,8 @@ internal sealed class RedisClusterFormation(RedisClusterResource cluster, ILogge
     /// <exception cref="TimeoutException">The cluster did not form in time (the message says what was missing).</exception>
     public async Task FormAsync(CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Timeout);
+        using var timeout = new CancellationTokenSource(Timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var ct = deadline.Token;
         string? waitingFor = "the nodes";
         try
@@ -77,7 +77,7 @@ internal sealed class RedisClusterFormation(RedisClusterResource cluster, ILogge
             while (await WhyNotFormedAsync(ct) is { } notYet)
             {
                 waitingFor = notYet;
-                await Task.Delay(Poll, ct);
+                await Task.Delay(Poll, time, ct);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -133,7 +133,7 @@ internal sealed class RedisClusterFormation(RedisClusterResource cluster, ILogge
                 return;
             }
 
-            await Task.Delay(Poll, ct);
+            await Task.Delay(Poll, time, ct);
         }
     }
 

@@ -19,10 +19,10 @@ public sealed class RedisClusterFormationTests
         var cluster = nodes.AsResource();
 
         var forming = Stopwatch.StartNew();
-        await new RedisClusterFormation(cluster, NullLogger.Instance).FormAsync(Cancellation);
+        await new RedisClusterFormation(cluster, TimeProvider.System, NullLogger.Instance).FormAsync(Cancellation);
         TestContext.Current.TestOutputHelper?.WriteLine($"formed in {forming.Elapsed.TotalSeconds:0.00} s");
         var before = await TopologyAsync(nodes.Ports[0]);
-        await new RedisClusterFormation(cluster, NullLogger.Instance).FormAsync(Cancellation);
+        await new RedisClusterFormation(cluster, TimeProvider.System, NullLogger.Instance).FormAsync(Cancellation);
 
         Assert.Equal(3, before.Count(node => !node.IsReplica && node.Slots.Count > 0));
         Assert.Equal(3, before.Count(node => node.IsReplica));
@@ -48,7 +48,7 @@ public sealed class RedisClusterFormationTests
         }
 
         var before = Describe((await formed.Connection.GetServers()[0].ClusterNodesAsync())!.Nodes);
-        await new RedisClusterFormation(cluster, NullLogger.Instance).FormAsync(Cancellation);
+        await new RedisClusterFormation(cluster, TimeProvider.System, NullLogger.Instance).FormAsync(Cancellation);
 
         Assert.Equal(before, Describe((await formed.Connection.GetServers()[0].ClusterNodesAsync())!.Nodes));
     }
