@@ -2,7 +2,10 @@ using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.EndToEnd.Tests.Cluster;
 
-/// <summary>Channel names chosen by where their slot is: a test that disturbs one master needs channels on and off it.</summary>
+/// <summary>
+/// Channels for tests that disturb one master: named by where their slot is (they need channels on it and off it), and
+/// pushed by a small ffmpeg ladder that goes on through upload errors, as an encoder in the field does.
+/// </summary>
 internal static class ClusterChannels
 {
     /// <summary>A channel name of its own (<see cref="TestPaths.Channel"/>) whose slot is on a master <paramref name="accept"/> takes.</summary>
@@ -19,4 +22,9 @@ internal static class ClusterChannels
 
         throw new InvalidOperationException("no channel name landed on an acceptable master in 100 tries");
     }
+
+    /// <summary>ffmpeg pushing one 256x144 rendition and audio to <paramref name="channel"/> through the origin's Ingest.</summary>
+    public static FfmpegEncoder Push(OriginHost origin, string channel) => FfmpegEncoder.Start(
+        origin.IngestUri, channel, new Uri(origin.DeliveryUri, "/time"),
+        FfmpegEncoderSettings.Default with { Video = [new(256, 144, 150)], IgnoreIoErrors = true, Duration = TimeSpan.FromSeconds(90) });
 }

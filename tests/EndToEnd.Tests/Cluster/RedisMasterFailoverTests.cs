@@ -34,10 +34,8 @@ public sealed class RedisMasterFailoverTests
         Output?.WriteLine($"Delivery subscribed to events on {string.Join(", ", subscribed)}; the master to kill: {failing}");
         var channelA = await ClusterChannels.OnMasterAsync(cluster, origin, "FailoverA", master => master == failing);
         var channelB = await ClusterChannels.OnMasterAsync(cluster, origin, "FailoverB", master => master != failing);
-        var settings = FfmpegEncoderSettings.Default with { Video = [new(256, 144, 150)], IgnoreIoErrors = true, Duration = TimeSpan.FromSeconds(90) };
-        var time = new Uri(origin.DeliveryUri, "/time");
-        await using var encoderA = FfmpegEncoder.Start(origin.IngestUri, channelA, time, settings);
-        await using var encoderB = FfmpegEncoder.Start(origin.IngestUri, channelB, time, settings);
+        await using var encoderA = ClusterChannels.Push(origin, channelA);
+        await using var encoderB = ClusterChannels.Push(origin, channelB);
         var clock = Stopwatch.StartNew();
 
         // Both channels running, a player following B, baseline for a few segments.

@@ -33,10 +33,8 @@ public sealed class ReshardingTests
         var target = masters[2];
         var channelA = await ClusterChannels.OnMasterAsync(cluster, origin, "ReshardA", master => master == source);
         var channelB = await ClusterChannels.OnMasterAsync(cluster, origin, "ReshardB", master => master == masters[1]);
-        var settings = FfmpegEncoderSettings.Default with { Video = [new(256, 144, 150)], IgnoreIoErrors = true, Duration = TimeSpan.FromSeconds(90) };
-        var time = new Uri(origin.DeliveryUri, "/time");
-        await using var encoderA = FfmpegEncoder.Start(origin.IngestUri, channelA, time, settings);
-        await using var encoderB = FfmpegEncoder.Start(origin.IngestUri, channelB, time, settings);
+        await using var encoderA = ClusterChannels.Push(origin, channelA);
+        await using var encoderB = ClusterChannels.Push(origin, channelB);
         var clock = Stopwatch.StartNew();
 
         var firstA = await SegmentChecks.SegmentUploadingAsync(origin, encoderA, 0, 1, TimeSpan.FromSeconds(30), Cancellation);
