@@ -79,6 +79,8 @@ public sealed partial class DeliveryTelemetryTests(RedisServer redis)
         await origin.WaitForCurrentAsync(path, meta => meta?.Size == 1000, Cancellation);
         await upload.SendAsync(TestPaths.Payload(1000, 2), Cancellation);
         await origin.WaitForCurrentAsync(path, meta => meta?.Size == 2000, Cancellation);
+        // Ingest stores each read of the body as one piece: a busy machine may split a send in two.
+        var backlog = (await origin.CurrentMetaAsync(path))!.Chunks;
         await using var viewer = await StreamingViewer.OpenAsync(origin.Delivery, path, Cancellation);
         await viewer.WaitForBytesAsync(2000, Cancellation);
         // Three that arrive while it waits: live.
@@ -90,14 +92,16 @@ public sealed partial class DeliveryTelemetryTests(RedisServer redis)
 
         (await upload.CompleteAsync(Cancellation)).Dispose();
         Assert.True(await viewer.WaitForEndAsync(Cancellation));
+        var live = (await origin.CurrentMetaAsync(path))!.Chunks - backlog;
         var scrape = await origin.Delivery.GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancellation);
 
-        Assert.Equal(3, Count(scrape, "cmaforigin_delivery_passthrough_milliseconds_count", "arrival=\"live\""));
-        Assert.Equal(2, Count(scrape, "cmaforigin_delivery_passthrough_milliseconds_count", "arrival=\"backlog\""));
+        Assert.True(backlog >= 2 && live >= 3, $"{backlog} pieces stored before the viewer came, {live} after");
+        Assert.Equal(live, Count(scrape, "cmaforigin_delivery_passthrough_milliseconds_count", "arrival=\"live\""));
+        Assert.Equal(backlog, Count(scrape, "cmaforigin_delivery_passthrough_milliseconds_count", "arrival=\"backlog\""));
         // What the reports (and so /status and originctl stats) show is the live figure alone.
         var counts = new long[PassThroughHistogram.BucketCount];
         Assert.Single(origin.DeliveryServices.GetRequiredService<DeliveryTallies>().Channels).PassThrough.CopyTo(counts);
-        Assert.Equal(3, counts.Sum());
+        Assert.Equal(live, counts.Sum());
     }
 
     /// <summary>The value of the first sample of <paramref name="metric"/> with <paramref name="label"/> in a Prometheus text scrape.</summary>
