@@ -28,7 +28,10 @@ internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys 
     /// <summary>Channels cached now.</summary>
     public int Count => _parsed.Count;
 
-    public async Task<IReadOnlyList<SegmentTemplate>> GetAsync(string channel)
+    public async Task<IReadOnlyList<SegmentTemplate>> GetAsync(string channel) => (await ReadAsync(channel)).Templates;
+
+    /// <summary>The channel's templates as its hash holds them now (one HGET), with the text they were parsed from.</summary>
+    public async Task<KnownTemplates> ReadAsync(string channel)
     {
         var text = (string?)await redis.GetDatabase().HashGetAsync(keys.Channel(channel), ChannelFields.Templates);
         var now = time.GetUtcNow();
@@ -37,7 +40,7 @@ internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys 
         {
             // Expired or purged on Redis (or no manifest yet): nothing of it worth keeping here.
             _parsed.TryRemove(channel, out _);
-            return [];
+            return KnownTemplates.None;
         }
 
         if (_parsed.TryGetValue(channel, out var known) && string.Equals(known.Text, text, StringComparison.Ordinal))
@@ -46,14 +49,31 @@ internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys 
             return known.Templates;
         }
 
-        var templates = SegmentTemplate.Deserialize(text);
+        var templates = new KnownTemplates(text, SegmentTemplate.Deserialize(text));
         if (_parsed.Count >= MaxChannels)
         {
             _parsed.Clear();
         }
 
-        _parsed[channel] = new Parsed(text, templates, now);
+        _parsed[channel] = new Parsed(templates, now);
         return templates;
+    }
+
+    /// <summary>
+    /// The templates last read for the channel, without asking Redis, or null when none are cached. Only for a caller
+    /// that has Redis check them in the same step (begin.lua does): a new manifest may have changed them meanwhile.
+    /// </summary>
+    public KnownTemplates? Cached(string channel)
+    {
+        if (!_parsed.TryGetValue(channel, out var known))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        SweepIfDue(now);
+        known.Used(now);
+        return known.Templates;
     }
 
     private void SweepIfDue(DateTimeOffset now)
@@ -75,13 +95,13 @@ internal sealed class ChannelTemplates(IConnectionMultiplexer redis, ObjectKeys 
         }
     }
 
-    private sealed class Parsed(string text, IReadOnlyList<SegmentTemplate> templates, DateTimeOffset at)
+    private sealed class Parsed(KnownTemplates templates, DateTimeOffset at)
     {
         private long _lastUsed = at.UtcTicks;
 
-        public string Text { get; } = text;
+        public string Text => Templates.Text;
 
-        public IReadOnlyList<SegmentTemplate> Templates { get; } = templates;
+        public KnownTemplates Templates { get; } = templates;
 
         public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsed), TimeSpan.Zero);
 

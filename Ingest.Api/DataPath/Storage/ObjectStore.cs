@@ -55,39 +55,45 @@ internal sealed class ObjectStore(
         var versionKeys = VersionKeys.Of(keys, path, version);
 
         var isManifest = ManifestIndex.Indexes(path);
-        SegmentName? segment = null;
-        var isInit = false;
-        if (!isManifest)
+        // A segment's track and number come from its channel's templates. Cached ones save a round trip on the path of
+        // the viewers waiting for the segment; the script checks them, and when a new manifest changed them they are read
+        // again and the begin sent once more, then unchecked (as close as reading them first would be).
+        var classifiedWith = isManifest ? null : templates.Cached(path.Channel);
+        SegmentName? segment;
+        bool isInit;
+        BeginOutcome begun;
+        do
         {
-            var channelTemplates = await templates.GetAsync(path.Channel);
-            if (SegmentName.TryParse(path.Name, channelTemplates, out var parsed))
-            {
-                segment = parsed;
-            }
+            var known = isManifest ? KnownTemplates.None : classifiedWith ?? await templates.ReadAsync(path.Channel);
+            segment = !isManifest && SegmentName.TryParse(path.Name, known.Templates, out var parsed) ? parsed : null;
+            isInit = !isManifest && InitSegment.Matches(path.Name, known.Templates);
+            var checkedText = classifiedWith?.Text;
+            classifiedWith = null;
 
-            isInit = InitSegment.Matches(path.Name, channelTemplates);
+            // Every script below may meet TRYAGAIN while the channel's slot migrates: SlotMigration sends it again.
+            begun = await SlotMigration.RetryAsync(() => BeginScript.RunAsync(
+                Database,
+                versionKeys,
+                version: version,
+                contentType: contentType,
+                nowMilliseconds: now.ToUnixTimeMilliseconds(),
+                uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
+                traceParent: traceParent ?? string.Empty,
+                events: keys.Events,
+                startedEvent: Event(path, version, ObjectEventKind.Started),
+                channelEvents: keys.ChannelEvents,
+                activityCap: ActivityCap,
+                quietMilliseconds: Milliseconds(_catalog.EndedAfter),
+                channelStartedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now),
+                segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, version, segment, 0, now),
+                track: segment?.Track ?? string.Empty,
+                segmentNumber: segment?.Number ?? 0,
+                idleTimeoutMilliseconds: Milliseconds(_options.IdleTimeout),
+                classifiedWith: checkedText), time);
         }
+        while (begun.TemplatesChanged);
 
-        // Every script below may meet TRYAGAIN while the channel's slot migrates: SlotMigration sends it again.
-        var previous = await SlotMigration.RetryAsync(() => BeginScript.RunAsync(
-            Database,
-            versionKeys,
-            version: version,
-            contentType: contentType,
-            nowMilliseconds: now.ToUnixTimeMilliseconds(),
-            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
-            traceParent: traceParent ?? string.Empty,
-            events: keys.Events,
-            startedEvent: Event(path, version, ObjectEventKind.Started),
-            channelEvents: keys.ChannelEvents,
-            activityCap: ActivityCap,
-            quietMilliseconds: Milliseconds(_catalog.EndedAfter),
-            channelStartedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelStarted, now),
-            segmentStartedEvent: isManifest ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentStarted, path.Value, version, segment, 0, now),
-            track: segment?.Track ?? string.Empty,
-            segmentNumber: segment?.Number ?? 0,
-            idleTimeoutMilliseconds: Milliseconds(_options.IdleTimeout)), time);
-
+        var previous = begun.Previous;
         return new UploadingVersion(
             path,
             version,

@@ -8,7 +8,7 @@ namespace CmafOrigin.Bench.Measure;
 /// Optional profiling of a scenario's window (numbers of a profiled run are not the official ones):
 /// <c>--trace ingest|delivery</c> runs dotnet-trace (sampled thread time) on that service, <c>--perf</c> runs perf record on
 /// the whole machine (the services then write perf maps, so JIT-compiled frames have names; run the tool itself with
-/// DOTNET_PerfMapEnabled=1 for its frames too).
+/// DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 for its frames too).
 /// </summary>
 internal static class Profiler
 {
@@ -18,6 +18,8 @@ internal static class Profiler
         if (settings.Perf)
         {
             environment["DOTNET_PerfMapEnabled"] = "1";
+            // With W^X on, JIT-compiled code runs from a double-mapped memfd whose addresses the perf map does not name.
+            environment["DOTNET_EnableWriteXorExecute"] = "0";
         }
 
         return environment;

@@ -1,4 +1,6 @@
--- Begin: a new version of a path starts uploading and becomes current. Returns the previous version or nil.
+-- Begin: a new version of a path starts uploading and becomes current. Returns the previous version or nil, or
+-- {'templates'} without writing anything when the channel's segment templates are no longer those the caller
+-- classified the path with (a new manifest changed them): it reads them and begins again.
 -- A channel that is new, ended or silent for longer than quiet_ms (re)starts: started-at is set and its segment
 -- numbers are forgotten (a restarted encoder counts from 1 again). Its init segments stay recorded: an encoder that
 -- was only cut off for a while (a network blip, a rolling restart of Ingest) does not upload them again, and a
@@ -12,6 +14,10 @@ local channel_started_event, segment_started_event, track_name, segment_number =
 -- How long this Ingest lets the upload be silent before aborting it: Delivery takes a version silent for longer as
 -- one whose Ingest died (no abort marker will come) and resets its viewers.
 local idle_ms = ARGV[15]
+-- '1' when the caller classified the path with the templates text below (it had them cached: one round trip, not two).
+local check_templates, templates = ARGV[16], ARGV[17]
+
+if check_templates == '1' and (redis.call('HGET', channel, 'templates') or '') ~= templates then return {'templates'} end
 
 local fresh = redis.call('EXISTS', versions) == 0
 local prev = redis.call('GET', current)

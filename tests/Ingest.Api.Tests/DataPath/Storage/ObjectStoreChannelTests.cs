@@ -154,6 +154,23 @@ public sealed class ObjectStoreChannelTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task SegmentNames_FollowANewManifestsTemplates_AlthoughTheOldOnesWereCached()
+    {
+        await using var origin = await OriginHost.StartAsync(redis);
+        var channel = TestPaths.Channel();
+        await PutAsync(origin, $"/{channel}/out.mpd", Manifests.Dynamic);
+        // Read with the first manifest's templates, which this Ingest now holds.
+        await PutAsync(origin, $"/{channel}/chunk-stream0-00001.m4s", [1]);
+        await PutAsync(origin, $"/{channel}/out.mpd", Manifests.CustomTemplates);
+        await PutAsync(origin, $"/{channel}/v-hd-000123.cmfv", [1]);
+
+        var events = await ActivityAsync(origin, channel);
+
+        Assert.Contains(events, e => e is { Kind: ChannelEventKind.SegmentStarted, Track: "0", SegmentNumber: 1 });
+        Assert.Contains(events, e => e is { Kind: ChannelEventKind.SegmentStarted, Track: "hd", SegmentNumber: 123 });
+    }
+
+    [Fact]
     public async Task UnknownChannel_IsNull()
     {
         await using var origin = await OriginHost.StartAsync(redis);

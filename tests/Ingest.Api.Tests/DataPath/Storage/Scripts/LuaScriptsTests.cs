@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Storage.Scripts;
@@ -125,6 +126,21 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Begin_ClassifiedWithTemplatesTheChannelNoLongerHas_WritesNothing()
+    {
+        var path = ObjectPath.Parse($"/{TestPaths.Channel()}/chunk-stream0-00001.m4s");
+        var keys = VersionKeys.Of(_keys, path, "v1");
+        await Db.HashSetAsync(keys.Channel, ChannelFields.Templates, "the new manifest's");
+
+        var stale = await BeginClassifiedAsync(keys, "v1", _now, classifiedWith: "the old manifest's");
+        var current = await BeginClassifiedAsync(keys, "v1", _now, classifiedWith: "the new manifest's");
+
+        Assert.Equal(new BeginOutcome(TemplatesChanged: true, Previous: null), stale);
+        Assert.Equal(new BeginOutcome(TemplatesChanged: false, Previous: null), current);
+        Assert.Equal("v1", await Db.StringGetAsync(keys.Current));
+    }
+
+    [Fact]
     public async Task PurgeChannel_RemovesTheChannelAndTheKeysItIsGiven()
     {
         var path = ObjectPath.Parse($"/{TestPaths.Channel()}/chunk-stream0-00001.m4s");
@@ -137,10 +153,17 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         Assert.Equal(0, await Db.KeyExistsAsync([keys.Channel, keys.Activity, keys.Meta, keys.Current, keys.Versions]));
     }
 
-    private Task<string?> BeginAsync(VersionKeys keys, string version, long now) => BeginScript.RunAsync(
+    private async Task<string?> BeginAsync(VersionKeys keys, string version, long now)
+    {
+        var begun = await BeginClassifiedAsync(keys, version, now, classifiedWith: null);
+        Assert.False(begun.TemplatesChanged);
+        return begun.Previous;
+    }
+
+    private Task<BeginOutcome> BeginClassifiedAsync(VersionKeys keys, string version, long now, string? classifiedWith) => BeginScript.RunAsync(
         Db, keys, version, "video/mp4", now, Minute, traceParent: string.Empty, _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
         quietMilliseconds: Minute, channelStartedEvent: [9], segmentStartedEvent: [9], track: "stream0", segmentNumber: 1,
-        idleTimeoutMilliseconds: 10_000);
+        idleTimeoutMilliseconds: 10_000, classifiedWith: classifiedWith);
 
     private Task<bool> RestoreAsync(VersionKeys keys, string version) => RestoreScript.RunAsync(
         Db, keys, version, "video/mp4", new byte[] { 1, 2 }, 1_000 * _now, _now, _now + 1, Minute, "init-stream0.m4s", 64,
