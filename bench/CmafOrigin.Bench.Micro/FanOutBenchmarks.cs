@@ -50,7 +50,7 @@ public class FanOutBenchmarks
     public async Task PublishAndFanOut()
     {
         var delivered = _probe.Expect((long)Viewers * PieceBytes);
-        await _paths.Store.AppendAsync(_upload, _piece, DateTimeOffset.UtcNow);
+        await _paths.AppendAsync(_upload, _piece);
         await delivered;
     }
 
@@ -62,7 +62,7 @@ public class FanOutBenchmarks
         _viewers = [.. Enumerable.Range(0, Viewers).Select(_ => DiscardingViewer.Start(responder, _probe, path))];
         // Every viewer attached and past its first piece: the operations measure steady state only.
         var primed = _probe.Expect((long)Viewers * PieceBytes);
-        await _paths.Store.AppendAsync(_upload, _piece, DateTimeOffset.UtcNow);
+        await _paths.AppendAsync(_upload, _piece);
         await primed.WaitAsync(TimeSpan.FromSeconds(30));
     }
 

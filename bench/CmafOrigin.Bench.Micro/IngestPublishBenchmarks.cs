@@ -45,5 +45,5 @@ public class IngestPublishBenchmarks
     public void Cleanup() => _paths.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark(Description = "publish one piece")]
-    public Task<bool> PublishPiece() => _paths.Store.AppendAsync(_upload, _piece, DateTimeOffset.UtcNow);
+    public Task<bool> PublishPiece() => _paths.AppendAsync(_upload, _piece);
 }

@@ -44,7 +44,7 @@ public sealed class AllocationBudgetTests : IAsyncLifetime
     {
         var upload = await _paths.BeginAsync(Path("publish"));
 
-        var perOperation = await AllocatedPerOperationAsync(() => _paths.Store.AppendAsync(upload, _piece, DateTimeOffset.UtcNow));
+        var perOperation = await AllocatedPerOperationAsync(() => _paths.AppendAsync(upload, _piece));
 
         await _paths.Store.CompleteAsync(upload);
         AssertWithin(perOperation, PublishBudgetBytes, "publishing a 32 KiB piece");
@@ -63,7 +63,7 @@ public sealed class AllocationBudgetTests : IAsyncLifetime
             var perOperation = await AllocatedPerOperationAsync(async () =>
             {
                 var delivered = probe.Expect((long)viewers * PieceBytes);
-                await _paths.Store.AppendAsync(upload, _piece, DateTimeOffset.UtcNow);
+                await _paths.AppendAsync(upload, _piece);
                 await delivered.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
             });
 

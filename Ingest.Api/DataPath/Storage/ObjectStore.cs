@@ -110,25 +110,30 @@ internal sealed class ObjectStore(
         };
     }
 
-    /// <summary>Appends one piece; false when the version stopped uploading (deleted meanwhile).</summary>
-    public async Task<bool> AppendAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, DateTimeOffset receivedAt)
+    /// <summary>
+    /// Sends one piece, to be stored at <paramref name="offset"/> (the bytes sent before it). Pieces sent one after the
+    /// other are run by Redis in that order; a piece is stored only at its offset (see <see cref="AppendResult"/>).
+    /// Once it is stored, <see cref="Appended"/> records it in <paramref name="upload"/>.
+    /// </summary>
+    public Task<AppendResult> AppendAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, long offset, DateTimeOffset receivedAt) =>
+        upload.Append.RunAsync(
+            Database,
+            version: upload.Version,
+            data: piece,
+            offset: offset,
+            receivedMicroseconds: ToUnixMicroseconds(receivedAt),
+            nowMilliseconds: time.GetUtcNow().ToUnixTimeMilliseconds(),
+            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
+            events: keys.Events,
+            chunkEvent: upload.ChunkEvent);
+
+    /// <summary>Sends a piece again, and again while its channel's slot migrates (<see cref="SlotMigration"/>).</summary>
+    public Task<AppendResult> AppendAgainAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, long offset, DateTimeOffset receivedAt) =>
+        SlotMigration.RetryAsync(() => AppendAsync(upload, piece, offset, receivedAt), time);
+
+    /// <summary>Records a piece Redis stored, in order: the version's size, and the copies kept of manifests and init segments.</summary>
+    public static void Appended(UploadingVersion upload, ReadOnlySpan<byte> piece)
     {
-        bool stored;
-        try
-        {
-            stored = await AppendOnceAsync(upload, piece, receivedAt);
-        }
-        catch (RedisServerException ex) when (SlotMigration.IsTryAgain(ex))
-        {
-            // Retried apart from the first try: a piece's hot path allocates no closure.
-            stored = await SlotMigration.RetryAsync(() => AppendOnceAsync(upload, piece, receivedAt), time);
-        }
-
-        if (!stored)
-        {
-            return false;
-        }
-
         upload.Size += piece.Length;
         upload.Chunks++;
         if (upload.ManifestBody is { } body)
@@ -136,7 +141,7 @@ internal sealed class ObjectStore(
             // Kept to read the manifest's tracks when it completes; a document this big is not read at all.
             if (body.WrittenCount + piece.Length <= UploadingVersion.MaxManifestBytes)
             {
-                body.Write(piece.Span);
+                body.Write(piece);
             }
             else
             {
@@ -149,27 +154,14 @@ internal sealed class ObjectStore(
             // Kept to put back if Redis loses it (Healing/InitSegmentCopies.cs); a bigger one is not kept at all.
             if (init.WrittenCount + piece.Length <= InitSegmentCopies.MaxBytes)
             {
-                init.Write(piece.Span);
+                init.Write(piece);
             }
             else
             {
                 upload.InitBody = null;
             }
         }
-
-        return true;
     }
-
-    private Task<bool> AppendOnceAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece, DateTimeOffset receivedAt) =>
-        upload.Append.RunAsync(
-            Database,
-            version: upload.Version,
-            data: piece,
-            receivedMicroseconds: ToUnixMicroseconds(receivedAt),
-            nowMilliseconds: time.GetUtcNow().ToUnixTimeMilliseconds(),
-            uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
-            events: keys.Events,
-            chunkEvent: upload.ChunkEvent);
 
     /// <summary>Writes the end marker; false when the version stopped uploading (deleted meanwhile).</summary>
     public async Task<bool> CompleteAsync(UploadingVersion upload)

@@ -7,7 +7,9 @@ namespace CmafOrigin.Ingest.Storage;
 /// another master (resharding): some of its keys are on the old master and some on the new one, or it creates a key
 /// the new master has not got yet, so neither node runs it until the move completes. Redis ran nothing of it, so it
 /// is safe to send again: it is, with short pauses, for up to <see cref="MaxWait"/>. Single-key commands need none of
-/// this; the client follows their <c>ASK</c> and <c>MOVED</c> itself.
+/// this; the client follows their <c>ASK</c> and <c>MOVED</c> itself. A script that meets <c>NOSCRIPT</c> (a master just
+/// promoted, or restarted, has not got it in its cache; Redis does not replicate the cache) ran nothing either: the
+/// client then forgets it sent the script before and sends it whole, so it too is sent again.
 /// </summary>
 internal static class SlotMigration
 {
@@ -32,13 +34,17 @@ internal static class SlotMigration
             {
                 return await script().ConfigureAwait(false);
             }
-            catch (RedisServerException ex) when (IsTryAgain(ex) && time.GetElapsedTime(started) + pause <= MaxWait)
+            catch (RedisServerException ex) when (RanNothing(ex) && time.GetElapsedTime(started) + pause <= MaxWait)
             {
                 await Task.Delay(pause, time).ConfigureAwait(false);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
             }
         }
     }
+
+    /// <summary>Redis ran nothing of the script: its slot is migrating, or it did not know the script.</summary>
+    public static bool RanNothing(RedisServerException exception) =>
+        IsTryAgain(exception) || exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 
     /// <summary>Redis Cluster's "slot migrating, the keys are split: send it again later".</summary>
     public static bool IsTryAgain(RedisServerException exception) =>

@@ -17,6 +17,9 @@ internal static partial class UploadLog
     [LoggerMessage(1005, LogLevel.Error, "Redis failed during the upload of {Path}")]
     public static partial void StorageFailed(ILogger logger, Exception exception, string path);
 
+    [LoggerMessage(1008, LogLevel.Error, "Redis refused the piece of {Path} at offset {Offset}: the version holds {Stored} bytes")]
+    public static partial void PieceOutOfPlace(ILogger logger, string path, long offset, long stored);
+
     [LoggerMessage(1006, LogLevel.Debug, "Deleted {Path}")]
     public static partial void Deleted(ILogger logger, string path);
 

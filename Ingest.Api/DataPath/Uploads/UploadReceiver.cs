@@ -177,6 +177,7 @@ internal sealed class UploadReceiver(
     private async Task<(UploadOutcome Outcome, string? Malformed)> PublishBodyAsync(HttpContext context, UploadingVersion upload)
     {
         var reader = context.Request.BodyReader;
+        await using var pieces = new PiecePipeline(store, upload, metrics, time, logger);
         // The idle deadline runs on the injected clock; a read also ends when the client goes.
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var read = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, idle.Token);
@@ -211,21 +212,20 @@ internal sealed class UploadReceiver(
             {
                 if (!buffer.IsEmpty)
                 {
-                    if (upload.Size + buffer.Length > _options.MaxObjectBytes)
+                    if (pieces.SentBytes + buffer.Length > _options.MaxObjectBytes)
                     {
                         return (UploadOutcome.TooLarge, null);
                     }
 
-                    var outcome = await PublishPiecesAsync(upload, buffer, time.GetUtcNow());
-                    if (outcome is not null)
+                    if (await PublishPiecesAsync(pieces, buffer, time.GetUtcNow()) is { } failed)
                     {
-                        return (outcome.Value, null);
+                        return (failed, null);
                     }
                 }
 
                 if (result.IsCompleted)
                 {
-                    return (UploadOutcome.Completed, null);
+                    return (await pieces.DrainAsync() ?? UploadOutcome.Completed, null);
                 }
             }
             finally
@@ -252,45 +252,15 @@ internal sealed class UploadReceiver(
         }
     }
 
-    /// <summary>Stores what one read returned, split into pieces of at most <see cref="MaxPieceBytes"/>.</summary>
-    private async Task<UploadOutcome?> PublishPiecesAsync(UploadingVersion upload, ReadOnlySequence<byte> buffer, DateTimeOffset receivedAt)
+    /// <summary>Sends what one read returned, split into pieces of at most <see cref="MaxPieceBytes"/>.</summary>
+    private static async ValueTask<UploadOutcome?> PublishPiecesAsync(PiecePipeline pieces, ReadOnlySequence<byte> buffer, DateTimeOffset receivedAt)
     {
         while (!buffer.IsEmpty)
         {
             var piece = buffer.Slice(0, Math.Min(buffer.Length, MaxPieceBytes));
-            byte[]? rented = null;
-            try
+            if (await pieces.SendAsync(piece, receivedAt) is { } failed)
             {
-                ReadOnlyMemory<byte> bytes;
-                if (piece.IsSingleSegment)
-                {
-                    bytes = piece.First;
-                }
-                else
-                {
-                    rented = ArrayPool<byte>.Shared.Rent((int)piece.Length);
-                    piece.CopyTo(rented);
-                    bytes = rented.AsMemory(0, (int)piece.Length);
-                }
-
-                if (!await store.AppendAsync(upload, bytes, receivedAt))
-                {
-                    return UploadOutcome.Deleted;
-                }
-
-                metrics.Stored(bytes.Length, time.GetUtcNow() - receivedAt);
-            }
-            catch (Exception ex) when (ex.IsStorageFailure())
-            {
-                UploadLog.StorageFailed(logger, ex, upload.Path.Value);
-                return UploadOutcome.StorageFailed;
-            }
-            finally
-            {
-                if (rented is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
+                return failed;
             }
 
             buffer = buffer.Slice(piece.End);

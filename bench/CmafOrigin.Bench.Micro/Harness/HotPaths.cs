@@ -5,6 +5,7 @@ using CmafOrigin.Delivery.Feeds;
 using CmafOrigin.Delivery.Viewers;
 using CmafOrigin.Ingest.Extensions;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Storage.Scripts;
 using CmafOrigin.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,18 @@ internal sealed class HotPaths : IAsyncDisposable
     /// <summary>Begins a new upload at <paramref name="path"/>, as Ingest does when a PUT arrives.</summary>
     public Task<UploadingVersion> BeginAsync(string path) =>
         Store.BeginAsync(ObjectPath.Parse(path), "video/iso.segment", traceParent: null);
+
+    /// <summary>Ingest's append of one piece at the end of <paramref name="upload"/>, as its receiver does it.</summary>
+    public async Task<bool> AppendAsync(UploadingVersion upload, ReadOnlyMemory<byte> piece)
+    {
+        if (await Store.AppendAsync(upload, piece, upload.Size, DateTimeOffset.UtcNow) != AppendResult.Stored)
+        {
+            return false;
+        }
+
+        ObjectStore.Appended(upload, piece.Span);
+        return true;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -12,11 +12,13 @@ internal sealed class AppendScript(VersionKeys keys)
 
     private readonly RedisKey[] _keys = [keys.Meta, keys.Chunks, keys.Current, keys.Versions];
 
-    /// <summary>Runs the script; false when the version is no longer uploading (deleted or aborted meanwhile).</summary>
-    public async Task<bool> RunAsync(
+    /// <summary>Runs the script: whether the piece was stored, or why not.</summary>
+    /// <param name="offset">The bytes of the version before this piece: the script stores it only there.</param>
+    public async Task<AppendResult> RunAsync(
         IDatabaseAsync db,
         string version,
         ReadOnlyMemory<byte> data,
+        long offset,
         long receivedMicroseconds,
         long nowMilliseconds,
         long uploadingTtlMilliseconds,
@@ -25,5 +27,10 @@ internal sealed class AppendScript(VersionKeys keys)
         (long)await db.ScriptEvaluateAsync(
             Source,
             _keys,
-            [version, data, receivedMicroseconds, nowMilliseconds, uploadingTtlMilliseconds, events.ToString(), chunkEvent]).ConfigureAwait(false) == 1;
+            [version, data, receivedMicroseconds, nowMilliseconds, uploadingTtlMilliseconds, events.ToString(), chunkEvent, offset]).ConfigureAwait(false) switch
+        {
+            1 => AppendResult.Stored,
+            0 => AppendResult.NotUploading,
+            _ => AppendResult.NotAtItsOffset,
+        };
 }

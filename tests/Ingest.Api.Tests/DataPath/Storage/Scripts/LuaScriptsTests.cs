@@ -58,7 +58,7 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
 
         Assert.Null(await BeginAsync(first, "v1", now: _now));
         Assert.Equal(TimeSpan.FromSeconds(10), ObjectMeta.FromHash(await Db.HashGetAllAsync(first.Meta))?.IdleTimeout);
-        Assert.True(await new AppendScript(first).RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, 1_000 * _now, _now, Minute, _keys.Events, [9]));
+        Assert.Equal(AppendResult.Stored, await new AppendScript(first).RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, offset: 0, 1_000 * _now, _now, Minute, _keys.Events, [9]));
         Assert.True(await CompleteScript.RunAsync(
             Db, first, "v1", _now + 1, Minute, _keys.Events, [9], _keys.ChannelEvents, ActivityCap, [9],
             manifestPath: string.Empty, isMainManifest: false, templates: string.Empty, channelEndedEvent: [], Minute,
@@ -90,7 +90,7 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         var path = ObjectPath.Parse($"/{TestPaths.Channel()}/chunk-stream0-00001.m4s");
         var keys = VersionKeys.Of(_keys, path, "v1");
         await BeginAsync(keys, "v1", now: _now);
-        await new AppendScript(keys).RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, 1_000 * _now, _now, Minute, _keys.Events, [9]);
+        await new AppendScript(keys).RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, offset: 0, 1_000 * _now, _now, Minute, _keys.Events, [9]);
         await CompleteScript.RunAsync(
             Db, keys, "v1", _now + 1, Minute, _keys.Events, [9], _keys.ChannelEvents, ActivityCap, [9],
             manifestPath: string.Empty, isMainManifest: false, templates: string.Empty, channelEndedEvent: [], Minute,
@@ -123,6 +123,24 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         var older = VersionKeys.Of(_keys, path, "0000-z");
         Assert.False(await RestoreAsync(older, "0000-z"));
         Assert.Equal("0001-a", (string?)await Db.StringGetAsync(lost.Current));
+    }
+
+    [Fact]
+    public async Task Append_StoresAPieceOnlyWhereTheVersionEnds()
+    {
+        var path = ObjectPath.Parse($"/{TestPaths.Channel()}/chunk-stream0-00001.m4s");
+        var keys = VersionKeys.Of(_keys, path, "v1");
+        var append = new AppendScript(keys);
+        await BeginAsync(keys, "v1", now: _now);
+
+        var first = await append.RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, offset: 0, 1_000 * _now, _now, Minute, _keys.Events, [9]);
+        var overtaking = await append.RunAsync(Db, "v1", new byte[] { 7 }, offset: 5, 1_000 * _now, _now, Minute, _keys.Events, [9]);
+        var again = await append.RunAsync(Db, "v1", new byte[] { 1, 2, 3 }, offset: 0, 1_000 * _now, _now, Minute, _keys.Events, [9]);
+        var second = await append.RunAsync(Db, "v1", new byte[] { 4, 5 }, offset: 3, 1_000 * _now, _now, Minute, _keys.Events, [9]);
+
+        Assert.Equal([AppendResult.Stored, AppendResult.NotAtItsOffset, AppendResult.NotAtItsOffset, AppendResult.Stored], [first, overtaking, again, second]);
+        Assert.Equal("5", (string?)await Db.HashGetAsync(keys.Meta, ObjectFields.Size));
+        Assert.Equal(2, await Db.StreamLengthAsync(keys.Chunks));
     }
 
     [Fact]
