@@ -36,7 +36,7 @@ internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, 
         var rented = ArrayPool<byte>.Shared.Rent(length);
         piece.CopyTo(rented);
         var bytes = rented.AsMemory(0, length);
-        _inFlight.Enqueue(new SentPiece(rented, bytes, SentBytes, receivedAt, store.AppendAsync(upload, bytes, SentBytes, receivedAt)));
+        _inFlight.Enqueue(new SentPiece(rented, bytes, SentBytes, receivedAt, AppendAsync(bytes, SentBytes, receivedAt)));
         SentBytes += length;
         _bytesInFlight += length;
         while (_inFlight.TryPeek(out var oldest) && (oldest.Answer.IsCompleted || _bytesInFlight > MaxBytesInFlight))
@@ -101,7 +101,6 @@ internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, 
         if (result == AppendResult.Stored)
         {
             ObjectStore.Appended(upload, piece.Bytes.Span);
-            metrics.Stored(piece.Bytes.Length, time.GetUtcNow() - piece.ReceivedAt);
             _inFlight.Dequeue();
             _bytesInFlight -= piece.Bytes.Length;
             ArrayPool<byte>.Shared.Return(piece.Rented);
@@ -128,13 +127,13 @@ internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, 
             }
             catch (RedisServerException ex) when (SlotMigration.RanNothing(ex))
             {
-                result = await store.AppendAgainAsync(upload, piece.Bytes, piece.Offset, piece.ReceivedAt);
+                result = await AppendAsync(piece.Bytes, piece.Offset, piece.ReceivedAt, again: true);
             }
 
             if (result == AppendResult.NotAtItsOffset && upload.Size == piece.Offset)
             {
                 // It ran before a piece ahead of it that was sent again; that one is stored now, so its turn has come.
-                result = await store.AppendAgainAsync(upload, piece.Bytes, piece.Offset, piece.ReceivedAt);
+                result = await AppendAsync(piece.Bytes, piece.Offset, piece.ReceivedAt, again: true);
             }
 
             if (result == AppendResult.NotAtItsOffset)
@@ -149,6 +148,20 @@ internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, 
             UploadLog.StorageFailed(logger, ex, upload.Path.Value);
             return null;
         }
+    }
+
+    /// <summary>Sends a piece; its store time is measured when Redis answers, not when the upload looks at the answer.</summary>
+    private async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> bytes, long offset, DateTimeOffset receivedAt, bool again = false)
+    {
+        var result = again
+            ? await store.AppendAgainAsync(upload, bytes, offset, receivedAt)
+            : await store.AppendAsync(upload, bytes, offset, receivedAt);
+        if (result == AppendResult.Stored)
+        {
+            metrics.Stored(bytes.Length, time.GetUtcNow() - receivedAt);
+        }
+
+        return result;
     }
 
     /// <param name="Rented">The pool's array behind <paramref name="Bytes"/>, returned once Redis has answered.</param>
