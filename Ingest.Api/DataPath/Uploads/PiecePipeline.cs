@@ -14,7 +14,12 @@ namespace CmafOrigin.Ingest.Uploads;
 /// that overtakes one sent again (TRYAGAIN while the slot migrates, NOSCRIPT after a failover) is refused and sent again in
 /// its turn: never a gap.
 /// </summary>
-internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, IngestMetrics metrics, TimeProvider time, ILogger logger) : IAsyncDisposable
+/// <param name="attention">
+/// Called when Redis answers a piece with anything but "stored": the body's reader stops waiting for the encoder's next
+/// bytes and calls <see cref="SettleAsync"/>, so a failure ends the upload now, not at its next chunk.
+/// </param>
+internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, IngestMetrics metrics, TimeProvider time, ILogger logger, Action attention)
+    : IAsyncDisposable
 {
     /// <summary>Bytes sent and not yet stored beyond which reading the body waits for Redis: what an upload may hold here.</summary>
     internal const int MaxBytesInFlight = 2 * 1024 * 1024;
@@ -39,6 +44,13 @@ internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, 
         _inFlight.Enqueue(new SentPiece(rented, bytes, SentBytes, receivedAt, AppendAsync(bytes, SentBytes, receivedAt)));
         SentBytes += length;
         _bytesInFlight += length;
+        return await SettleAsync();
+    }
+
+    /// <summary>Records every piece Redis has answered for, and waits for the oldest while too many bytes are on their way.</summary>
+    /// <returns>Null while every piece answered was stored; otherwise why the upload cannot go on.</returns>
+    public async ValueTask<UploadOutcome?> SettleAsync()
+    {
         while (_inFlight.TryPeek(out var oldest) && (oldest.Answer.IsCompleted || _bytesInFlight > MaxBytesInFlight))
         {
             if (await StoreOldestAsync() is { } outcome)
@@ -153,12 +165,26 @@ internal sealed class PiecePipeline(ObjectStore store, UploadingVersion upload, 
     /// <summary>Sends a piece; its store time is measured when Redis answers, not when the upload looks at the answer.</summary>
     private async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> bytes, long offset, DateTimeOffset receivedAt, bool again = false)
     {
-        var result = again
-            ? await store.AppendAgainAsync(upload, bytes, offset, receivedAt)
-            : await store.AppendAsync(upload, bytes, offset, receivedAt);
+        AppendResult result;
+        try
+        {
+            result = again
+                ? await store.AppendAgainAsync(upload, bytes, offset, receivedAt)
+                : await store.AppendAsync(upload, bytes, offset, receivedAt);
+        }
+        catch
+        {
+            attention();
+            throw;
+        }
+
         if (result == AppendResult.Stored)
         {
             metrics.Stored(bytes.Length, time.GetUtcNow() - receivedAt);
+        }
+        else
+        {
+            attention();
         }
 
         return result;

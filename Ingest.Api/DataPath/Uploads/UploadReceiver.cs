@@ -177,61 +177,83 @@ internal sealed class UploadReceiver(
     private async Task<(UploadOutcome Outcome, string? Malformed)> PublishBodyAsync(HttpContext context, UploadingVersion upload)
     {
         var reader = context.Request.BodyReader;
-        await using var pieces = new PiecePipeline(store, upload, metrics, time, logger);
+        var reading = true;
+        // A piece Redis did not store wakes a read waiting for the encoder: the upload ends now, not at its next chunk.
+        await using var pieces = new PiecePipeline(store, upload, metrics, time, logger, attention: () =>
+        {
+            if (Volatile.Read(ref reading))
+            {
+                reader.CancelPendingRead();
+            }
+        });
         // The idle deadline runs on the injected clock; a read also ends when the client goes.
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var read = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, idle.Token);
-        while (true)
+        try
         {
-            ReadResult result;
-            try
+            while (true)
             {
-                idle.CancelAfter(_options.IdleTimeout);
-                result = await reader.ReadAsync(read.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return (context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled, null);
-            }
-            catch (Exception ex) when (ex is BadHttpRequestException or InvalidOperationException || ex.InnerException is OverflowException)
-            {
-                // Kestrel found the framing broken: a bad chunk size, a missing CRLF, trailer garbage, a body that
-                // ended before its declared end. A NUL in a trailer comes as InvalidOperationException, a chunk size
-                // past 64 bits as an IOException around an OverflowException.
-                UploadLog.Malformed(logger, upload.Path.Value, ex.Message);
-                return (UploadOutcome.Malformed, ex.Message);
-            }
-            catch (IOException ex)
-            {
-                UploadLog.ClientGone(logger, upload.Path.Value, ex.Message);
-                return (UploadOutcome.ClientGone, null);
-            }
-
-            var buffer = result.Buffer;
-            try
-            {
-                if (!buffer.IsEmpty)
+                ReadResult result;
+                try
                 {
-                    if (pieces.SentBytes + buffer.Length > _options.MaxObjectBytes)
-                    {
-                        return (UploadOutcome.TooLarge, null);
-                    }
-
-                    if (await PublishPiecesAsync(pieces, buffer, time.GetUtcNow()) is { } failed)
-                    {
-                        return (failed, null);
-                    }
+                    idle.CancelAfter(_options.IdleTimeout);
+                    result = await reader.ReadAsync(read.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return (context.RequestAborted.IsCancellationRequested ? UploadOutcome.ClientGone : UploadOutcome.Stalled, null);
+                }
+                catch (Exception ex) when (ex is BadHttpRequestException or InvalidOperationException || ex.InnerException is OverflowException)
+                {
+                    // Kestrel found the framing broken: a bad chunk size, a missing CRLF, trailer garbage, a body that
+                    // ended before its declared end. A NUL in a trailer comes as InvalidOperationException, a chunk size
+                    // past 64 bits as an IOException around an OverflowException.
+                    UploadLog.Malformed(logger, upload.Path.Value, ex.Message);
+                    return (UploadOutcome.Malformed, ex.Message);
+                }
+                catch (IOException ex)
+                {
+                    UploadLog.ClientGone(logger, upload.Path.Value, ex.Message);
+                    return (UploadOutcome.ClientGone, null);
                 }
 
-                if (result.IsCompleted)
+                var buffer = result.Buffer;
+                try
                 {
-                    return (await pieces.DrainAsync() ?? UploadOutcome.Completed, null);
+                    if (result.IsCanceled && await pieces.SettleAsync() is { } answered)
+                    {
+                        return (answered, null);
+                    }
+
+                    if (!buffer.IsEmpty)
+                    {
+                        if (pieces.SentBytes + buffer.Length > _options.MaxObjectBytes)
+                        {
+                            return (UploadOutcome.TooLarge, null);
+                        }
+
+                        if (await PublishPiecesAsync(pieces, buffer, time.GetUtcNow()) is { } failed)
+                        {
+                            return (failed, null);
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        Volatile.Write(ref reading, false);
+                        return (await pieces.DrainAsync() ?? UploadOutcome.Completed, null);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
                 }
             }
-            finally
-            {
-                reader.AdvanceTo(buffer.End);
-            }
+        }
+        finally
+        {
+            // Pieces still on their way are waited for below; their answers need no reader any more.
+            Volatile.Write(ref reading, false);
         }
     }
 
