@@ -34,8 +34,9 @@ public sealed class ChannelRecorderTests(RedisServer redis) : IDisposable
         foreach (var track in run.Tracks)
         {
             var journal = archive.Journal(run, track.Id);
-            // ffmpeg's last segments may be cut by its exit (a recorded gap); all the others are there, once, in order.
-            Assert.InRange(journal.Count, 5, 6);
+            // 12 s of 2 s segments, and the few frames after them when ffmpeg's exit lets their upload finish; its last
+            // segments may also be cut by its exit (a recorded gap). All the others are there, once, in order.
+            Assert.InRange(journal.Count, 5, 7);
             Assert.Equal(Enumerable.Range(1, journal.Count).Select(n => (long)n), journal.Select(s => s.Number));
             Assert.All(journal.Zip(journal.Skip(1)), pair => Assert.Equal(pair.First.DecodeTime + pair.First.Duration, pair.Second.DecodeTime));
             await archive.AssertSegmentsAsUploadedAsync(origin, run, track.Id, Cancellation);

@@ -57,8 +57,15 @@ public sealed class ReshardingTests
         var errors = await cluster.ErrorRepliesAsync();
         var during = string.Join(", ", errors.Select(error => $"{error.Key} {error.Value - errorsBefore.GetValueOrDefault(error.Key)}"));
 
+        // What A's player took as whole around the move is what is stored, byte for byte. Compared as soon as each can
+        // be: completed segments are retained only 10 s here.
+        var compared = new HashSet<long>();
+        await CompareWithStoredAsync();
+
         // A plays on from the new master: a segment asked for after the move comes whole.
         var after = await playerA.WaitForAsync(fetch => fetch.IsComplete && fetch.Asked > migrated, TimeSpan.FromSeconds(15), Cancellation);
+        await CompareWithStoredAsync();
+
         await playerB.WaitForAsync(fetch => fetch.IsComplete && fetch.Asked > migrated + SegmentDuration, TimeSpan.FromSeconds(15), Cancellation);
         Output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"slot {slot} of A: {moved} keys moved from {source} to {target} in {(migrated - migrating).TotalMilliseconds:0} ms; " +
@@ -82,18 +89,20 @@ public sealed class ReshardingTests
             Assert.True(worst.Gap <= SegmentDuration + delay + Slack, $"{name} stalled before #{worst.Number}: {worst.Gap.TotalSeconds:0.00} s");
         }
 
-        // What A's player took as whole around the move is what is stored, byte for byte.
-        foreach (var fetch in playerA.Completed.Where(fetch => fetch.Ended >= migrating - SegmentDuration))
-        {
-            using var stored = await origin.Delivery.GetAsync(new Uri(encoderA.SegmentPath(0, fetch.Number), UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
-            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
-            Assert.Equal(await stored.Content.ReadAsByteArrayAsync(Cancellation), fetch.Body);
-        }
-
         // The slot is the new master's, with every key of A, and the old master keeps none.
         Assert.Equal(target, await cluster.MasterServingSlotAsync(slot));
         Assert.Empty(await cluster.KeysOnAsync(source, pattern));
         Assert.NotEmpty(await cluster.KeysOnAsync(target, pattern));
         Assert.Equal(masters[1], await cluster.MasterServingAsync(origin.Keys.Channel(channelB)));
+
+        async Task CompareWithStoredAsync()
+        {
+            foreach (var fetch in playerA.Completed.Where(fetch => fetch.Ended >= migrating - SegmentDuration && compared.Add(fetch.Number)))
+            {
+                using var stored = await origin.Delivery.GetAsync(new Uri(encoderA.SegmentPath(0, fetch.Number), UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+                Assert.True(stored.StatusCode == HttpStatusCode.OK, $"A's segment {fetch.Number} is {(int)stored.StatusCode} now; its player took it whole: {fetch}");
+                Assert.Equal(await stored.Content.ReadAsByteArrayAsync(Cancellation), fetch.Body);
+            }
+        }
     }
 }
