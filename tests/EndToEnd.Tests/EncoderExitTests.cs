@@ -15,7 +15,7 @@ public sealed class EncoderExitTests(RedisServer redis)
     public async Task EncoderExit_RemoveAtExitDeletes_LeaveNothingOnRedis()
     {
         // ffmpeg 5.1 closes its sockets at exit without reading the last responses, so the kernel resets
-        // them and its last uploads lose their terminating chunk: Ingest rightly aborts those. DELETE
+        // them and its last uploads often lose their terminating chunk: Ingest rightly aborts those. DELETE
         // removes aborted versions too, but ffmpeg sends one last manifest PUT after its DELETE of the
         // manifest, and that aborted upload stays for Ingest:AbortedRetention (10 s by default). A short
         // retention keeps this test about the DELETEs: a completed object they missed would stay for minutes.
@@ -61,6 +61,16 @@ public sealed class EncoderExitTests(RedisServer redis)
         Output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{whileRunning.Count} keys while running; at exit {atExit.Count}: {string.Join(", ", atExit)}; " +
             $"{left.Count} left {waited.Elapsed.TotalMilliseconds:0} ms after the encoder exited"));
+        var trailing = await IsTrailingManifestAsync(origin, channel);
+        Output?.WriteLine($"ffmpeg's manifest PUT after its DELETE {(trailing ? "was stored whole" : "was not stored")}");
+        if (trailing)
+        {
+            // When that last manifest PUT gets its terminating chunk out before ffmpeg's exit, and begins after the DELETE
+            // has listed the manifest's versions (the two race), it is stored whole: the encoder's final, static manifest,
+            // gone with the completed retention (checked below). A DELETE that missed a version would leave a dynamic one.
+            left = [.. left.Where(key => !key.Contains("}:out.mpd:", StringComparison.Ordinal))];
+        }
+
         Assert.True(left.Count == 0,
             $"keys left on Redis after the encoder removed its stream:\n{string.Join('\n', await DescribeAsync(origin, left))}\n{encoder.Process.Describe()}");
 
@@ -73,6 +83,19 @@ public sealed class EncoderExitTests(RedisServer redis)
             var ttl = await db.KeyTimeToLiveAsync(key);
             Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= TimeSpan.FromMinutes(2), $"{key} has no bounded time to live ({ttl})");
         }
+    }
+
+    /// <summary>True when what is stored at the manifest's path is ffmpeg's final manifest (static), complete.</summary>
+    private static async Task<bool> IsTrailingManifestAsync(OriginHost origin, string channel)
+    {
+        var path = $"/{channel}/out.mpd";
+        if (await origin.CurrentMetaAsync(path) is not { State: ObjectState.Complete })
+        {
+            return false;
+        }
+
+        using var response = await origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
+        return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync(Cancellation)).Contains("type=\"static\"", StringComparison.Ordinal);
     }
 
     /// <summary>The keys of objects, leaving out the channel's own records (<c>@channel</c>, <c>@activity</c>, <c>@encoder</c>…), checked below for a bounded life.</summary>
