@@ -55,4 +55,27 @@ public sealed class HlsPlaybackTests(RedisServer redis, Chromium chromium)
         Assert.True(parts > 0, $"{player} loaded no part: it did not play in low-latency mode");
         report.AssertSmooth(maximumLatency, WarmUp, minimumAdvance: recordedSeconds - 5);
     }
+
+    [Fact]
+    public async Task HlsJs_ReloadsAPlaylistLongerThanCanSkipUntil_WithDeltaUpdates_AndPlaysAsWithFullOnes()
+    {
+        await using var origin = await OriginHost.StartAsync(redis);
+        // ffmpeg lists 10 segments (timeShiftBufferDepth 20 s): the playlists are longer than CAN-SKIP-UNTIL (12 s).
+        var settings = FfmpegEncoderSettings.Default with { WindowSize = 10 };
+        await using var encoder = FfmpegEncoder.Start(origin.IngestUri, TestPaths.Channel(), new Uri(origin.DeliveryUri, "/time"), settings);
+        await Publishing.WaitForFirstSegmentAsync(origin, encoder.Channel, encoder.Process, TimeSpan.FromSeconds(30), Cancellation);
+
+        var playlist = new Uri(origin.DeliveryUri, $"/{encoder.Channel}/out.m3u8");
+        await using var playback = await PlaybackPage.OpenAsync(chromium, new Uri(origin.DeliveryUri, "/player?src=" + Uri.EscapeDataString(playlist.AbsoluteUri)));
+        await playback.WaitForPlaybackAsync(TimeSpan.FromSeconds(30), Cancellation);
+        // Long enough for the window to fill beyond the skip boundary (6 segments of 2 s) and be skipped.
+        var report = await playback.RecordAsync(TimeSpan.FromSeconds(25), Cancellation);
+
+        var deltas = playback.Responses.Where(r => r.Url.Query.Contains("_HLS_skip=YES", StringComparison.Ordinal)).ToList();
+        var failed = playback.Responses.Where(r => r.Status >= 400).Select(r => $"{r.Status} {r.Url}").ToList();
+        Output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{deltas.Count} delta updates of {playback.Responses.Count(r => r.Url.AbsolutePath.EndsWith(".m3u8", StringComparison.Ordinal))} playlist requests"));
+        Assert.True(failed.Count == 0, $"responses failed:\n{string.Join('\n', failed)}");
+        Assert.NotEmpty(deltas);
+        report.AssertSmooth(2.0, WarmUp, minimumAdvance: 20);
+    }
 }

@@ -81,6 +81,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         }
 
         var gop = (settings.FrameRate * 2).ToString(CultureInfo.InvariantCulture);
+        var window = settings.WindowSize.ToString(CultureInfo.InvariantCulture);
         args.AddRange(
         [
             "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
@@ -88,7 +89,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             "-threads", settings.EncoderThreads.ToString(CultureInfo.InvariantCulture),
             "-c:a", "aac", "-b:a", "64k",
             "-f", "dash", "-seg_duration", "2", "-frag_duration", "0.5", "-frag_type", "duration",
-            "-streaming", "1", "-ldash", "1", "-window_size", "3", "-extra_window_size", "3", "-remove_at_exit", "1",
+            "-streaming", "1", "-ldash", "1", "-window_size", window, "-extra_window_size", window, "-remove_at_exit", "1",
             "-use_timeline", "0", "-use_template", "1", "-method", "PUT", "-http_persistent", "1", "-index_correction", "1",
             "-target_latency", "1.5", "-utc_timing_url", utcTiming.AbsoluteUri,
             "-adaptation_sets", "id=0,streams=v id=1,streams=a",

@@ -28,4 +28,7 @@ public sealed record FfmpegEncoderSettings
     /// configured: what the fault tests need to see the stream recover without restarting ffmpeg.
     /// </summary>
     public bool IgnoreIoErrors { get; init; }
+
+    /// <summary>Segments the MPD lists (<c>-window_size</c>, its <c>timeShiftBufferDepth</c>); as many more stay on the origin.</summary>
+    public int WindowSize { get; init; } = 3;
 }

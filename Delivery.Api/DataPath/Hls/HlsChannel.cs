@@ -78,7 +78,7 @@ internal sealed class HlsChannel : IAsyncDisposable
                 return (null, $"the init segment {rendition.InitName} is not CMAF: {initError}");
             }
 
-            followers.Add(new RenditionFollower(context, manifest, rendition, track));
+            followers.Add(new RenditionFollower(context, manifest, rendition, track, RenditionFollower.WindowFor(presentation, rendition)));
         }
 
         if (!followers.Any(f => f.Rendition.IsVideo || f.Rendition.IsAudio))

@@ -10,6 +10,9 @@ internal sealed record HlsPresentation(bool IsStatic, DateTimeOffset? Availabili
     /// <summary>The MPD signals CEA-608/708 captions in the video (an Accessibility descriptor with a SCTE cc scheme).</summary>
     public bool HasClosedCaptions { get; init; }
 
+    /// <summary>How far back the encoder keeps segments available (the MPD's <c>timeShiftBufferDepth</c>), or null.</summary>
+    public TimeSpan? TimeShiftBufferDepth { get; init; }
+
     private static readonly XmlReaderSettings Settings = new()
     {
         // An uploaded document is untrusted: no DTD, no external entities.
@@ -92,6 +95,7 @@ internal sealed record HlsPresentation(bool IsStatic, DateTimeOffset? Availabili
             HasClosedCaptions = Children(period, "AdaptationSet")
                 .SelectMany(a => Children(a, "Accessibility").Concat(Children(a, "Representation").SelectMany(r => Children(r, "Accessibility"))))
                 .Any(a => ((string?)a.Attribute("schemeIdUri"))?.Contains(":cc:cea-", StringComparison.Ordinal) == true),
+            TimeShiftBufferDepth = (string?)root.Attribute("timeShiftBufferDepth") is { } depth && Duration(depth) is { Ticks: > 0 } span ? span : null,
         };
     }
 

@@ -181,7 +181,7 @@ internal sealed class HlsResponder(HlsChannels channels, ObjectResponder objects
         using var deadline = new CancellationTokenSource(limit, time);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.RequestAborted);
         var snapshot = follower.Snapshot();
-        (HlsSegment Segment, CmafPart Part)? found;
+        (HlsSegment Segment, CmafPart Part, SegmentBytes Bytes)? found;
         try
         {
             // A preload hint names the next part before it exists: held until it does, like a segment asked for early.
@@ -211,7 +211,7 @@ internal sealed class HlsResponder(HlsChannels channels, ObjectResponder objects
             return;
         }
 
-        foreach (var slice in hit.Segment.Bytes.Slice(hit.Part.Offset, hit.Part.Length))
+        foreach (var slice in hit.Bytes.Slice(hit.Part.Offset, hit.Part.Length))
         {
             var flush = await response.BodyWriter.WriteAsync(slice, context.RequestAborted);
             if (flush.IsCompleted || flush.IsCanceled)

@@ -6,8 +6,11 @@ namespace CmafOrigin.Delivery.Hls;
 /// its parts so far, and whether its upload has ended. Immutable; the follower publishes a new one on every change.
 /// </summary>
 /// <param name="Name">The segment's object name in the channel (its URI, relative to the playlist).</param>
-/// <param name="Bytes">Where its parts' bytes are (shared by every snapshot of the segment).</param>
-internal sealed record HlsSegment(long Number, string Name, IReadOnlyList<CmafPart> Parts, bool Complete, SegmentBytes Bytes)
+/// <param name="Bytes">
+/// Where its parts' bytes are (shared by every snapshot of the segment); null once the segment is older than the parts
+/// a playlist lists, when only its duration is still needed.
+/// </param>
+internal sealed record HlsSegment(long Number, string Name, IReadOnlyList<CmafPart> Parts, bool Complete, SegmentBytes? Bytes)
 {
     public long DecodeTime => Parts.Count > 0 ? Parts[0].DecodeTime : 0;
 

@@ -21,19 +21,21 @@ internal static class MediaPlaylistWriter
         Line(text, $"#EXT-X-MAP:URI=\"{rendition.Rendition.InitName}\"");
 
         // Where each segment ends, counted back from the playlist's end: what decides parts listed and segments skipped.
-        var total = segments.Sum(s => s.Duration) / timescale;
+        // Summed in the track's timescale, so a segment that ends exactly on the skip boundary is seen to.
+        var total = segments.Sum(s => s.Duration);
         var endsAt = new double[segments.Count];
-        double elapsed = 0;
+        long elapsed = 0;
         for (var i = 0; i < segments.Count; i++)
         {
-            elapsed += segments[i].Duration / timescale;
-            endsAt[i] = total - elapsed;
+            elapsed += segments[i].Duration;
+            endsAt[i] = (total - elapsed) / timescale;
         }
 
         var skipped = 0;
         if (skip)
         {
-            while (skipped < segments.Count && segments[skipped].Complete && endsAt[skipped] > timing.CanSkipUntil)
+            // The segments before the skip boundary (CAN-SKIP-UNTIL from the end) go; what is left spans at least that.
+            while (skipped < segments.Count && segments[skipped].Complete && endsAt[skipped] >= timing.CanSkipUntil)
             {
                 skipped++;
             }

@@ -13,14 +13,22 @@ namespace CmafOrigin.Delivery.Hls;
 /// </summary>
 /// <remarks>
 /// 1. Start at the newest segment Ingest has begun for this track (the channel hash), after reading the
-///    <see cref="Window"/> segments before it that are complete: every instance lists the same window.
+///    window of segments before it that are complete (<see cref="WindowFor"/>): every instance lists the same window.
 /// 2. Per segment: wait for its upload to start (the event Delivery already routes), then follow its feed.
 /// 3. Malformed media stops this rendition for good: its channel has no HLS, its DASH is untouched.
 /// </remarks>
 internal sealed class RenditionFollower : IAsyncDisposable
 {
-    /// <summary>Segments kept per rendition: as many as ffmpeg's LL-DASH window keeps on the origin (3 + 3).</summary>
-    public const int Window = 6;
+    /// <summary>
+    /// Segments whose bytes are kept, the fewest listed: as many as ffmpeg's LL-DASH window keeps on the origin (3 + 3).
+    /// Playlists list parts of the last 3 target durations only, well inside it.
+    /// </summary>
+    public const int PartWindow = 6;
+
+    /// <summary>The longest window listed, whatever the MPD says: what a follower reads when it starts stays bounded.</summary>
+    private static readonly TimeSpan LongestWindow = TimeSpan.FromSeconds(60);
+
+    private readonly int _window;
 
     private readonly HlsChannelContext _context;
     private readonly string _manifest;
@@ -33,8 +41,9 @@ internal sealed class RenditionFollower : IAsyncDisposable
     private bool _ready;
     private Task _run = Task.CompletedTask;
 
-    public RenditionFollower(HlsChannelContext context, ObjectPath manifest, HlsRendition rendition, CmafTrack track)
+    public RenditionFollower(HlsChannelContext context, ObjectPath manifest, HlsRendition rendition, CmafTrack track, int window)
     {
+        _window = Math.Max(PartWindow, window);
         _context = context;
         _manifest = manifest.Value;
         _directory = manifest.Channel;
@@ -45,6 +54,21 @@ internal sealed class RenditionFollower : IAsyncDisposable
     public HlsRendition Rendition { get; }
 
     public CmafTrack Track { get; }
+
+    /// <summary>
+    /// Segments listed: what the encoder keeps available (the MPD's <c>timeShiftBufferDepth</c>), at least
+    /// <see cref="PartWindow"/>, at most a minute. Longer than CAN-SKIP-UNTIL, it lets delta updates skip the rest.
+    /// </summary>
+    public static int WindowFor(HlsPresentation presentation, HlsRendition rendition)
+    {
+        if (presentation.TimeShiftBufferDepth is not { } depth || rendition.NominalSegmentSeconds <= 0)
+        {
+            return PartWindow;
+        }
+
+        var seconds = Math.Min(depth.TotalSeconds, LongestWindow.TotalSeconds);
+        return Math.Max(PartWindow, (int)Math.Ceiling(seconds / rendition.NominalSegmentSeconds));
+    }
 
     public RenditionSnapshot Snapshot()
     {
@@ -69,7 +93,7 @@ internal sealed class RenditionFollower : IAsyncDisposable
         {
             // 1. Where to start
             var number = await LatestStartedAsync() ?? Rendition.StartNumber;
-            for (var earlier = Math.Max(Rendition.StartNumber, number - Window + 1); earlier < number; earlier++)
+            for (var earlier = Math.Max(Rendition.StartNumber, number - _window + 1); earlier < number; earlier++)
             {
                 if (await _context.Reader.ResolveAsync(PathOf(earlier)) is { Meta.State: ObjectState.Complete } version)
                 {
@@ -249,7 +273,11 @@ internal sealed class RenditionFollower : IAsyncDisposable
             segments.Sort(static (a, b) => a.Number.CompareTo(b.Number));
             var newest = segments[^1].Number;
             // Only the window before the newest segment: numbers, not arrival, decide what is listed.
-            segments.RemoveAll(s => s.Number <= newest - Window);
+            segments.RemoveAll(s => s.Number <= newest - _window);
+            for (var i = 0; i < segments.Count && segments[i].Number <= newest - PartWindow; i++)
+            {
+                segments[i] = segments[i] with { Bytes = null };
+            }
             _segments = segments;
             changed = _changed;
             _changed = NewSignal();

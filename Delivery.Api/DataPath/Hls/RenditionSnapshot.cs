@@ -28,16 +28,22 @@ internal sealed record RenditionSnapshot(HlsRendition Rendition, CmafTrack Track
         return false;
     }
 
-    /// <summary>The part that starts at <paramref name="decodeTime"/>, with its segment.</summary>
-    public (HlsSegment Segment, CmafPart Part)? FindPart(long decodeTime)
+    /// <summary>The part that starts at <paramref name="decodeTime"/>, with its segment and that segment's bytes.</summary>
+    public (HlsSegment Segment, CmafPart Part, SegmentBytes Bytes)? FindPart(long decodeTime)
     {
         foreach (var segment in Segments)
         {
+            if (segment.Bytes is not { } bytes)
+            {
+                // Too old for any playlist to list its parts: its bytes are let go.
+                continue;
+            }
+
             foreach (var part in segment.Parts)
             {
                 if (part.DecodeTime == decodeTime)
                 {
-                    return (segment, part);
+                    return (segment, part, bytes);
                 }
             }
         }

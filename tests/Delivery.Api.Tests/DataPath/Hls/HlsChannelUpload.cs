@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml;
 using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.Delivery.Tests.Hls;
@@ -9,13 +10,17 @@ internal static class HlsChannelUpload
 {
     private static readonly int[] Chunks = [15, 15, 15, 15];
 
-    /// <summary>The MPD, the init segment and segment 1, complete; <paramref name="firstSegment"/> replaces segment 1's bytes.</summary>
-    public static async Task PublishAsync(OriginHost origin, string channel, CancellationToken cancellationToken, byte[]? firstSegment = null)
+    /// <summary>
+    /// The MPD, the init segment and segment 1, complete; <paramref name="firstSegment"/> replaces segment 1's bytes.
+    /// With <paramref name="timeShiftBufferDepth"/> the MPD says how long segments stay available.
+    /// </summary>
+    public static async Task PublishAsync(OriginHost origin, string channel, CancellationToken cancellationToken, byte[]? firstSegment = null, TimeSpan? timeShiftBufferDepth = null)
     {
         var start = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var depth = timeShiftBufferDepth is { } window ? $" timeShiftBufferDepth=\"{XmlConvert.ToString(window)}\"" : string.Empty;
         var mpd = $"""
             <?xml version="1.0" encoding="utf-8"?>
-            <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic" availabilityStartTime="{start}" minimumUpdatePeriod="PT500S">
+            <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic" availabilityStartTime="{start}" minimumUpdatePeriod="PT500S"{depth}>
               <Period id="0" start="PT0.0S">
                 <AdaptationSet id="0" contentType="video" frameRate="30/1">
                   <Representation id="v" mimeType="video/mp4" codecs="avc1.64001e" bandwidth="800000" width="640" height="360">
