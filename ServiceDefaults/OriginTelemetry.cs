@@ -11,6 +11,9 @@ public static class OriginTelemetry
     /// <summary>Grpc.Net.Client's activity source: one <c>Grpc.Net.Client.GrpcOut</c> client span per call.</summary>
     public const string GrpcClientSourceName = "Grpc.Net.Client";
 
+    /// <summary>Kestrel's memory pool instruments updated per 4 KiB block rented or returned: not collected.</summary>
+    internal static readonly string[] PerBlockPoolInstruments = ["aspnetcore.memory_pool.pooled", "aspnetcore.memory_pool.rented"];
+
     internal static readonly string[] MeterNames = [IngestName, DeliveryName, RedisName, ArchiveName];
     internal static readonly string[] ActivitySourceNames = [IngestName, DeliveryName];
 }

@@ -20,7 +20,7 @@ internal sealed class DeliveryMetrics
     internal const string Backlog = "backlog";
 
     private readonly UpDownCounter<long> _activeViewers;
-    private readonly Counter<long> _bytes;
+    private long _bytes;
     private readonly Histogram<double> _timeToFirstByte;
     private readonly Histogram<double> _passThrough;
     private readonly Counter<long> _aborted;
@@ -33,7 +33,9 @@ internal sealed class DeliveryMetrics
         var meter = meters.Create(OriginTelemetry.DeliveryName);
         var latency = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
         _activeViewers = meter.CreateUpDownCounter<long>("cmaforigin.delivery.viewers.active", "{viewer}", "Requests for objects being answered now");
-        _bytes = meter.CreateCounter<long>("cmaforigin.delivery.bytes", "By", "Object bytes written to viewers");
+        // Observed, not counted per write: a fan-out burst writes to every viewer at once, and an instrument's
+        // Add costs a measurable share of that (a lock-free sum here; the exporter reads it when it collects).
+        meter.CreateObservableCounter("cmaforigin.delivery.bytes", () => Interlocked.Read(ref _bytes), "By", "Object bytes written to viewers");
         _timeToFirstByte = meter.CreateHistogram("cmaforigin.delivery.time_to_first_byte", "ms", "From a viewer's request to its first body bytes", advice: latency);
         _passThrough = meter.CreateHistogram(
             "cmaforigin.delivery.passthrough",
@@ -51,7 +53,7 @@ internal sealed class DeliveryMetrics
 
     public void ViewerEnded() => _activeViewers.Add(-1);
 
-    public void Delivered(long bytes) => _bytes.Add(bytes);
+    public void Delivered(long bytes) => Interlocked.Add(ref _bytes, bytes);
 
     public void FirstByte(TimeSpan sinceRequest) => _timeToFirstByte.Record(sinceRequest.TotalMilliseconds);
 

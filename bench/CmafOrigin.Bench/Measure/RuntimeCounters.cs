@@ -76,7 +76,6 @@ internal sealed class RuntimeCounters
             ["thread_pool_threads"] = _values.GetValueOrDefault("dotnet_thread_pool_thread_count_total"),
             ["gc_poh_mb_after_last_gc"] = Math.Round(_values.GetValueOrDefault("dotnet_gc_last_collection_heap_size_bytes:poh") / 1048576, 1),
             ["gc_loh_mb_after_last_gc"] = Math.Round(_values.GetValueOrDefault("dotnet_gc_last_collection_heap_size_bytes:loh") / 1048576, 1),
-            ["kestrel_pool_pooled_mb"] = Math.Round(_values.GetValueOrDefault("aspnetcore_memory_pool_pooled_bytes") / 1048576, 1),
             ["kestrel_pool_allocated_mb"] = Math.Round(Delta("aspnetcore_memory_pool_allocated_bytes_total") / 1048576, 1),
             ["gc_heap_mb_after_last_gc"] = Math.Round(
                 Generations.Sum(g => _values.GetValueOrDefault($"dotnet_gc_last_collection_heap_size_bytes:{g}")) / 1048576, 1),
