@@ -14,6 +14,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _gate = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
     private ServiceProcess(Process process, Uri address)
     {
@@ -99,6 +100,41 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the service writes a line containing <paramref name="text"/>: its console logger writes from a queue
+    /// of its own, so a line may come a moment after what it tells of was seen from outside. False after the timeout.
+    /// </summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _awaited.RemoveAll(awaited => awaited.Seen == seen);
+            }
+        }
+    }
+
     /// <summary>Sends SIGTERM, as systemd, Docker or Kubernetes do to stop a service.</summary>
     public void Terminate()
     {
@@ -153,6 +189,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
         lock (_gate)
         {
             _output.AppendLine(line);
+            foreach (var (text, seen) in _awaited)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    seen.TrySetResult();
+                }
+            }
         }
     }
 }

@@ -88,7 +88,7 @@ public sealed class IngestInstanceKillTests(RedisServer redis)
             Assert.False(clean, "the viewer of the upload cut by the kill got a clean end");
             Assert.Equal(pieces[..4].SelectMany(piece => piece).ToArray(), cut.Received);
             Assert.True(reset <= StallLimit + Slack, $"the cut viewer was reset only {reset.TotalSeconds:0.0} s after the kill");
-            Assert.Contains("that Ingest is gone", delivery.Output, StringComparison.Ordinal);
+            Assert.True(await delivery.WaitForOutputAsync("that Ingest is gone", TimeSpan.FromSeconds(5), Cancellation), $"Delivery logged no reason for the reset:\n{delivery.Output}");
         }
     }
 
