@@ -165,7 +165,7 @@ internal sealed class HlsResponder(HlsChannels channels, ObjectResponder objects
         // Every rendition as it is now, so the reports and the timing agree with the rendition's own list.
         var all = Snapshots(channel);
         var own = all.First(s => s.Rendition.Id == follower.Rendition.Id);
-        await WritePlaylistAsync(context, MediaPlaylistWriter.Write(channel.View, own, all, PlaylistTiming.For(all), directives.Skip));
+        await WritePlaylistAsync(context, follower.Playlists.GetOrWrite(channel.View, own, all, directives.Skip));
     }
 
     // 4. Part
@@ -228,9 +228,10 @@ internal sealed class HlsResponder(HlsChannels channels, ObjectResponder objects
 
     private static List<RenditionSnapshot> Snapshots(HlsChannel channel) => [.. channel.Followers.Select(f => f.Snapshot())];
 
-    private async Task WritePlaylistAsync(HttpContext context, string playlist)
+    private Task WritePlaylistAsync(HttpContext context, string playlist) => WritePlaylistAsync(context, Encoding.UTF8.GetBytes(playlist));
+
+    private async Task WritePlaylistAsync(HttpContext context, byte[] bytes)
     {
-        var bytes = Encoding.UTF8.GetBytes(playlist);
         var response = context.Response;
         response.ContentType = PlaylistType;
         response.ContentLength = bytes.Length;

@@ -55,6 +55,9 @@ internal sealed class RenditionFollower : IAsyncDisposable
 
     public CmafTrack Track { get; }
 
+    /// <summary>Its media playlist as last written, shared by the viewers the same change wakes.</summary>
+    public MediaPlaylistCache Playlists { get; } = new();
+
     /// <summary>
     /// Segments listed: what the encoder keeps available (the MPD's <c>timeShiftBufferDepth</c>), at least
     /// <see cref="PartWindow"/>, at most a minute. Longer than CAN-SKIP-UNTIL, it lets delta updates skip the rest.
