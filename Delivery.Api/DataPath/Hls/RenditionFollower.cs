@@ -279,8 +279,12 @@ internal sealed class RenditionFollower : IAsyncDisposable
             segments.RemoveAll(s => s.Number <= newest - _window);
             for (var i = 0; i < segments.Count && segments[i].Number <= newest - PartWindow; i++)
             {
-                segments[i] = segments[i] with { Bytes = null };
+                if (segments[i].Bytes is not null)
+                {
+                    segments[i] = segments[i] with { Bytes = null };
+                }
             }
+
             _segments = segments;
             changed = _changed;
             _changed = NewSignal();
