@@ -221,9 +221,15 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
         {
             switch (change.Kind)
             {
-                case ChannelEventKind.ChannelStarted:
+                case ChannelEventKind.ChannelStarted when _failed:
+                    // A run that could not be written ends here; the next encoder run tries the disk again.
                     await EndRunAsync("the channel started again", stopping);
-                    _failed = false; // a new run: the archive tries the disk again
+                    _failed = false;
+                    break;
+                case ChannelEventKind.ChannelStarted:
+                    // Not an end by itself: an encoder's teardown can begin an upload after its final manifest ended
+                    // the channel, while its last segment is still arriving. A new encoder run shows in its first
+                    // segment (another init segment, numbers or times going back), which ends this run there.
                     break;
                 case ChannelEventKind.ChannelEnded:
                     // Not at once: ffmpeg's last segment of a track (audio ends after video) can complete just after

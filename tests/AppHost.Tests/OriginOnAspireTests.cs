@@ -101,19 +101,19 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
     [Fact]
     public async Task DeliveryReplicas_EachReportsOnStatus_AndEachServesAPlayerTheSameBytes()
     {
+        var before = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, Cancellation);
         var number = await fixture.LatestCompleteSegmentAsync(atLeast: 2, Cancellation).WaitAsync(TimeSpan.FromSeconds(45), Cancellation);
         var segment = new Uri(fixture.Encoder.SegmentPath(0, number), UriKind.Relative);
-        var before = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, Cancellation);
 
-        // A player whose requests land on any replica: a new connection per request, spread by Aspire's proxy.
-        byte[]? reference = null;
-        for (var request = 0; request < 30; request++)
+        // A player whose requests land on any replica: a new connection per request, spread by Aspire's proxy. All at
+        // once, so that they are over long before ffmpeg's window deletes the segment (12 s after it ended).
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
         {
             using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = fixture.DeliveryUrl };
-            var bytes = await client.GetByteArrayAsync(segment, Cancellation).WaitAsync(TimeSpan.FromSeconds(15), Cancellation);
-            reference ??= bytes;
-            Assert.Equal(reference, bytes);
-        }
+            return await client.GetByteArrayAsync(segment, Cancellation).WaitAsync(TimeSpan.FromSeconds(15), Cancellation);
+        }));
+        var reference = answers[0];
+        Assert.All(answers, bytes => Assert.Equal(reference, bytes));
 
         // Every replica served some of those requests: each one's own report on /status counts them.
         await Eventually.HoldsAsync(
@@ -121,7 +121,7 @@ public sealed class OriginOnAspireTests(OriginOnAspireFixture fixture) : IClassF
             {
                 var after = await DeliveredBytesByInstanceAsync(OriginOnAspireFixture.DeliveryReplicas, ct);
                 Output?.WriteLine(string.Join(", ", after.Select(pair => $"{pair.Key}: +{pair.Value - before.GetValueOrDefault(pair.Key)}")));
-                return after.All(pair => pair.Value - before.GetValueOrDefault(pair.Key) >= reference!.Length);
+                return after.All(pair => pair.Value - before.GetValueOrDefault(pair.Key) >= reference.Length);
             },
             "a report from each replica counting the bytes it served");
     }

@@ -9,11 +9,13 @@ public static class CmafSample
     public const uint SampleDuration = 512;
     private const uint NonSync = 0x0001_0000;
 
-    /// <summary>ftyp + moov/trak(tkhd, mdia/mdhd) + mvex/trex, track 1.</summary>
-    public static byte[] Init() =>
+    /// <summary>ftyp + moov(mvhd, trak(tkhd, mdia/mdhd), mvex/trex), track 1; without mvhd when <paramref name="movieHeader"/> is false.</summary>
+    public static byte[] Init(bool movieHeader = true) =>
         Concat(
             Box("ftyp", [.. "iso6"u8, 0, 0, 0, 0]),
             Box("moov",
+                // mvhd: times, timescale 1000, duration 0 (live), rate, volume, reserved, matrix, pre-defined, next track.
+                movieHeader ? FullBox("mvhd", 0, [.. new byte[8], .. U32(1000), .. U32(0), .. U32(0x0001_0000), 1, 0, .. new byte[10], .. new byte[36], .. new byte[24], .. U32(2)]) : [],
                 Box("trak",
                     FullBox("tkhd", 0, [.. new byte[8], .. U32(1), .. new byte[72]]),
                     Box("mdia", FullBox("mdhd", 0, [.. new byte[8], .. U32(Timescale), .. new byte[8]]))),

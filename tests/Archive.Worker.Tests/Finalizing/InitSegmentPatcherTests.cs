@@ -35,10 +35,9 @@ public sealed class InitSegmentPatcherTests(EncodedSource source) : IClassFixtur
     }
 
     [Fact]
-    public void TryPatch_InitWithoutMvex_IsRefused()
+    public void TryPatch_InitWithoutMovieHeader_IsRefused()
     {
-        // CmafSample's init has a moov but neither mvhd nor mvex.
-        Assert.False(InitSegmentPatcher.TryPatch(CmafSample.Init(), 1, 1, out _, out var error));
+        Assert.False(InitSegmentPatcher.TryPatch(CmafSample.Init(movieHeader: false), 1, 1, out _, out var error));
 
         Assert.Contains("moov/mvhd", error, StringComparison.Ordinal);
     }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using CmafOrigin.TestSupport;
 
 namespace CmafOrigin.Archive.Tests.Following;
@@ -65,5 +67,65 @@ public sealed class ChannelRecorderTests(RedisServer redis) : IDisposable
         Assert.Empty(new ArchiveOnDisk(_archive, channel).Runs);
     }
 
+    [Fact]
+    public async Task UploadBeginningAfterTheEncoderEndedTheChannel_DoesNotSplitTheRun_ItsLastSegmentStillJoinsIt()
+    {
+        // ffmpeg's exit, as seen on a loaded machine: its final manifest (static) is stored while its last video
+        // segment is still arriving, and a teardown upload begins on the ended channel (which starts it again). The
+        // last segment belongs to the same encoder run: same init segment, the next number and decode time.
+        await using var origin = await OriginHost.StartAsync(redis, IngestHoldingForTheArchive);
+        await using var writer = await origin.StartArchiveWriterAsync(_archive, new Dictionary<string, string?> { ["Archive:EndAfter"] = "00:00:10" });
+        var channel = TestPaths.Channel();
+        var archive = new ArchiveOnDisk(_archive, channel);
+        await PutAsync(origin, $"/{channel}/out.mpd", Manifest("dynamic"));
+        await PutAsync(origin, $"/{channel}/init-stream0.m4s", CmafSample.Init());
+        await PutAsync(origin, SegmentPath(channel, 1), Segment(1));
+        await PutAsync(origin, SegmentPath(channel, 2), Segment(2));
+        await archive.WaitForSegmentsAsync("0", 2, TimeSpan.FromSeconds(30), Cancellation);
+
+        await using (var last = PacedUpload.Start(origin.Ingest, SegmentPath(channel, 3)))
+        {
+            var bytes = Segment(3);
+            await last.SendAsync(bytes[..(bytes.Length / 2)], Cancellation);
+            await PutAsync(origin, $"/{channel}/out.mpd", Manifest("static"));
+            await origin.UploadThenDropAsync(SegmentPath(channel, 4), bytes[..100], Cancellation);
+            await last.SendAsync(bytes[(bytes.Length / 2)..], Cancellation);
+            Assert.Equal(HttpStatusCode.Created, (await last.CompleteAsync(Cancellation)).StatusCode);
+        }
+
+        var run = Assert.Single(await archive.FinalRunsAsync(1, TimeSpan.FromSeconds(30), Cancellation));
+        Assert.Equal([1L, 2L, 3L], archive.Journal(run, "0").Select(s => s.Number));
+        Assert.Contains(run.Gaps, gap => gap.Track == "0" && gap.FromSegment == 4 && gap.Reason == "upload aborted");
+        await archive.AssertSegmentsAsUploadedAsync(origin, run, "0", Cancellation);
+
+        // The writer ends the run 3 s after the last upload, not after Archive:EndAfter: nothing follows it.
+        await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
+        Assert.Single(archive.Runs);
+    }
+
     public void Dispose() => Directory.Delete(_archive, recursive: true);
+
+    private static string SegmentPath(string channel, long number) => $"/{channel}/chunk-stream0-{number:00000}.m4s";
+
+    /// <summary>Segment <paramref name="number"/> (from 1): 2 s of 512-tick samples at 15360/s, in two chunks.</summary>
+    private static byte[] Segment(long number) => CmafSample.Segment((number - 1) * 30_720, [30, 30]);
+
+    private static async Task PutAsync(OriginHost origin, string path, byte[] bytes)
+    {
+        using var response = await origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent(bytes), Cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {response.StatusCode}");
+    }
+
+    private static byte[] Manifest(string type) => Encoding.UTF8.GetBytes($"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="{type}" availabilityStartTime="2026-12-02T10:00:00Z" minimumUpdatePeriod="PT2S">
+          <Period id="0" start="PT0.0S">
+            <AdaptationSet id="0" contentType="video">
+              <Representation id="0" mimeType="video/mp4" bandwidth="800000">
+                <SegmentTemplate timescale="15360" duration="30720" initialization="init-stream$RepresentationID$.m4s" media="chunk-stream$RepresentationID$-$Number%05d$.m4s" startNumber="1"/>
+              </Representation>
+            </AdaptationSet>
+          </Period>
+        </MPD>
+        """);
 }
