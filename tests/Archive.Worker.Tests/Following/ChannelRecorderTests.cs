@@ -74,7 +74,7 @@ public sealed class ChannelRecorderTests(RedisServer redis) : IDisposable
         // segment is still arriving, and a teardown upload begins on the ended channel (which starts it again). The
         // last segment belongs to the same encoder run: same init segment, the next number and decode time.
         await using var origin = await OriginHost.StartAsync(redis, IngestHoldingForTheArchive);
-        await using var writer = await origin.StartArchiveWriterAsync(_archive, new Dictionary<string, string?> { ["Archive:EndAfter"] = "00:00:10" });
+        await using var writer = await origin.StartArchiveWriterAsync(_archive, new Dictionary<string, string?> { ["Archive:EndAfter"] = "00:00:30" });
         var channel = TestPaths.Channel();
         var archive = new ArchiveOnDisk(_archive, channel);
         await PutAsync(origin, $"/{channel}/out.mpd", Manifest("dynamic"));
@@ -93,14 +93,11 @@ public sealed class ChannelRecorderTests(RedisServer redis) : IDisposable
             Assert.Equal(HttpStatusCode.Created, (await last.CompleteAsync(Cancellation)).StatusCode);
         }
 
-        var run = Assert.Single(await archive.FinalRunsAsync(1, TimeSpan.FromSeconds(30), Cancellation));
+        // Ended as the encoder asked (3 s after the last upload), well before Archive:EndAfter's 30 s of quiet.
+        var run = Assert.Single(await archive.FinalRunsAsync(1, TimeSpan.FromSeconds(20), Cancellation));
         Assert.Equal([1L, 2L, 3L], archive.Journal(run, "0").Select(s => s.Number));
         Assert.Contains(run.Gaps, gap => gap.Track == "0" && gap.FromSegment == 4 && gap.Reason == "upload aborted");
         await archive.AssertSegmentsAsUploadedAsync(origin, run, "0", Cancellation);
-
-        // The writer ends the run 3 s after the last upload, not after Archive:EndAfter: nothing follows it.
-        await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
-        Assert.Single(archive.Runs);
     }
 
     public void Dispose() => Directory.Delete(_archive, recursive: true);
