@@ -167,6 +167,11 @@ internal static class LiveScenario
 
         // 5. Join (and every segment a viewer received, on the run's clock, for a closer look: segments.csv beside the logs)
         var passThrough = new Samples();
+        // By the chunk's place in its segment: the last one shares its moment with the segment's end, the manifest's
+        // upload and the next segment's start, so a tail that only the boundary has shows here.
+        var passThroughFirst = new Samples();
+        var passThroughMiddle = new Samples();
+        var passThroughLast = new Samples();
         var ttfb = new Samples();
         var headToStarted = new Samples();
         var startedToHeaders = new Samples();
@@ -213,7 +218,9 @@ internal static class LiveScenario
                 var template = viewer.Upload.Template(seen.Number);
                 for (var i = 0; i < seen.ChunksReceived.Length; i++)
                 {
-                    passThrough.Add(BenchClock.Milliseconds(sent.Chunks[template.MediaChunkLastPiece[i]], seen.ChunksReceived[i]));
+                    var milliseconds = BenchClock.Milliseconds(sent.Chunks[template.MediaChunkLastPiece[i]], seen.ChunksReceived[i]);
+                    passThrough.Add(milliseconds);
+                    (i == seen.ChunksReceived.Length - 1 ? passThroughLast : i == 0 ? passThroughFirst : passThroughMiddle).Add(milliseconds);
                 }
             }
         }
@@ -275,6 +282,12 @@ internal static class LiveScenario
             LoadToolLagMs = monitor.LagMs.Summarize(),
             LoadToolMaxPendingWorkItems = monitor.MaxPendingWorkItems,
             PassThroughMs = summary,
+            PassThroughByPlaceMs = new Dictionary<string, Samples.Summary>
+            {
+                ["first_chunk"] = passThroughFirst.Summarize(),
+                ["middle_chunks"] = passThroughMiddle.Summarize(),
+                ["last_chunk"] = passThroughLast.Summarize(),
+            },
             TtfbMs = ttfb.Summarize(),
             TtfbSplitMs = new Dictionary<string, Samples.Summary>
             {

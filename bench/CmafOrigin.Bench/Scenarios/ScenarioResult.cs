@@ -90,6 +90,9 @@ internal sealed record ScenarioResult
 
     public Samples.Summary? PassThroughMs { get; init; }
 
+    /// <summary>Pass-through of a segment's first chunk, its middle ones and its last (the one at the segment boundary).</summary>
+    public IReadOnlyDictionary<string, Samples.Summary>? PassThroughByPlaceMs { get; init; }
+
     public Samples.Summary? TtfbMs { get; init; }
 
     /// <summary>
