@@ -64,7 +64,7 @@ public sealed class OriginOnAspireFixture : IAsyncLifetime
         _watching = WatchInstancesAsync(notifications, _stopWatching.Token);
         await notifications.WaitForResourceHealthyAsync("redis", ct);
         await notifications.WaitForResourceHealthyAsync("ingest", ct);
-        await notifications.WaitForResourceHealthyAsync("delivery", ct);
+        await _app.WaitForReplicasServingAsync("delivery", DeliveryReplicas, ct);
 
         IngestUrl = _app.GetEndpoint("ingest", "http");
         DeliveryUrl = _app.GetEndpoint("delivery", "http");

@@ -50,8 +50,8 @@ public sealed class RedisClusterOnAspireTests
         await app.StartAsync(ct);
         await notifications.WaitForResourceHealthyAsync("redis", ct);
         var clusterOk = startup.Elapsed;
-        await notifications.WaitForResourceHealthyAsync("ingest", ct);
-        await notifications.WaitForResourceHealthyAsync("delivery", ct);
+        await app.WaitForReplicasServingAsync("ingest", 2, ct);
+        await app.WaitForReplicasServingAsync("delivery", 2, ct);
         Output?.WriteLine($"redis healthy {clusterOk.TotalSeconds:0.0} s after StartAsync, services {startup.Elapsed.TotalSeconds:0.0} s");
 
         // 1. Six redis-servers, each a resource of its own, Running, its process a cluster node
