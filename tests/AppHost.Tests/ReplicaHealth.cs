@@ -12,9 +12,8 @@ internal static class ReplicaHealth
     /// <summary>
     /// Returns once <paramref name="replicas"/> instances of <paramref name="resourceName"/> are healthy and its endpoint
     /// answers <c>/health</c> on every one of many fresh connections. <c>WaitForResourceHealthyAsync</c> returns when any
-    /// one instance is healthy (its check goes through the proxy), and DCP's proxy in front of the replicas hands each
-    /// connection to one of them: to one still starting, it accepts the connection and closes it unanswered ("the
-    /// response ended prematurely").
+    /// one instance is healthy, and DCP's proxy in front of the replicas hands each connection to one of them: to one
+    /// still starting, it accepts the connection and closes it unanswered ("the response ended prematurely").
     /// </summary>
     public static async Task WaitForReplicasServingAsync(this DistributedApplication app, string resourceName, int replicas, CancellationToken cancellationToken)
     {
@@ -31,9 +30,13 @@ internal static class ReplicaHealth
                 using var response = await http.SendAsync(request, cancellationToken);
                 inARow = response.IsSuccessStatusCode ? inARow + 1 : 0;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 inARow = 0;
+            }
+
+            if (inARow == 0)
+            {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
         }
