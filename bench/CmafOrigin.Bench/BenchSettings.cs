@@ -10,7 +10,7 @@ internal sealed class BenchSettings
     public static readonly string[] AllScenarios = ["latency", "fanout", "fanout-floor", "ingest", "complete"];
 
     /// <summary>Named on the command line only (not in all): the LL-HLS comparison and the scale-out.</summary>
-    public static readonly string[] ExtraScenarios = ["hls-dash", "hls", "scaleout-1", "scaleout-2", "scaleout-3"];
+    public static readonly string[] ExtraScenarios = ["hls-dash", "hls", "scaleout-1", "scaleout-2", "scaleout-3", "redis-rtt"];
 
     /// <summary>Scenarios that <c>all</c> leaves out: they take many minutes.</summary>
     public static readonly string[] LongScenarios = ["soak"];
@@ -81,6 +81,7 @@ internal sealed class BenchSettings
         complete, or all (in that order); hls-dash and hls (LL-DASH against
         LL-HLS viewers of one 3-rendition push, N from --viewers, default 500; keep --duration within the recording);
         scaleout (the fanout over 1, 2 and 3 Delivery instances on one redis-server: scaleout-1, -2, -3);
+        redis-rtt (one Redis round trip, through the services' client and through a plain socket: the floor under each hop);
         soak (long, never part of all). Each starts its own redis-server,
         Ingest.Api and Delivery.Api (and nginx for complete) on free loopback ports and stops them after.
         Results: a table on the console and bench/results/<scenario>.json.

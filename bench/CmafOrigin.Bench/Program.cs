@@ -52,6 +52,7 @@ foreach (var name in settings.Scenarios)
         "complete" => await CompleteScenario.RunAsync(recording, settings, cancel.Token),
         "fanout-floor" => await FanoutFloorScenario.RunAsync(recording, settings, cancel.Token),
         "soak" => await SoakScenario.RunAsync(recording, settings, cancel.Token),
+        "redis-rtt" => await RedisRoundTripScenario.RunAsync(recording, settings, cancel.Token),
         _ => await LiveScenario.RunAsync(Scenarios.Live(name, settings), recording, settings, cancel.Token),
     };
     if (settings.ServiceEnvironment.Count > 0)

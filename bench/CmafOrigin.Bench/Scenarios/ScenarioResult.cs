@@ -95,6 +95,9 @@ internal sealed record ScenarioResult
 
     public Samples.Summary? TtfbMs { get; init; }
 
+    /// <summary>redis-rtt: one Redis round trip through the services' client and through a plain socket.</summary>
+    public IReadOnlyDictionary<string, Samples.Summary>? RoundTripMs { get; init; }
+
     /// <summary>
     /// Upload head sent → STARTED event (seen by the tool's own subscriber): Ingest's part of a request's wait;
     /// STARTED (or the first piece, if later) → response head: Delivery's part.
