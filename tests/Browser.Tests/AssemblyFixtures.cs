@@ -1,4 +1,5 @@
 using CmafOrigin.TestSupport;
 
+[assembly: AssemblyFixture(typeof(MachineTurn))]
 [assembly: AssemblyFixture(typeof(RedisServer))]
 [assembly: AssemblyFixture(typeof(Chromium))]

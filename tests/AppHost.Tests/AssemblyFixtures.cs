@@ -1,0 +1,3 @@
+using CmafOrigin.TestSupport;
+
+[assembly: AssemblyFixture(typeof(MachineTurn))]
