@@ -1,3 +1,4 @@
 using CmafOrigin.TestSupport;
 
+[assembly: AssemblyFixture(typeof(MachineTurn))]
 [assembly: AssemblyFixture(typeof(RedisServer))]

@@ -4,11 +4,12 @@ namespace CmafOrigin.TestSupport;
 
 /// <summary>
 /// A turn on the machine for test modules that must not run at the same time: the browser playback tests, whose latency
-/// and stall figures are measurements, and the AppHost tests, whose Aspire start-ups (DCP, the dashboard, redis-servers,
-/// the services) take both cores for seconds. <c>dotnet test</c> runs two modules at once; on 2 cores an Aspire start-up
-/// beside a player in Chromium made hls.js start 5 s behind live and dash.js stall (CI of 3 Dec 2026). Held for a whole
-/// module (an assembly fixture) as an exclusive lock on a file, which the kernel releases when the process ends, however
-/// it ends.
+/// and stall figures are measurements, and the two modules that load the machine hardest, the AppHost tests (Aspire
+/// start-ups: DCP, the dashboard, redis-servers, the services) and the end-to-end tests (ffmpeg encoders, Redis Clusters).
+/// <c>dotnet test</c> runs several modules at once; on 2 cores, beside an Aspire start-up hls.js started 5 s behind live
+/// and dash.js stalled, and beside the end-to-end tests Shaka settled 2.7 s behind (CI runs of 3 Dec 2026). Held for a
+/// whole module (an assembly fixture) as an exclusive lock on a file, which the kernel releases when the process ends,
+/// however it ends.
 /// </summary>
 public sealed class MachineTurn : IAsyncLifetime
 {
