@@ -148,15 +148,7 @@ internal sealed class OriginStack : IAsyncDisposable
     private async Task StartAllAsync(IReadOnlyDictionary<string, string> environment, bool archive, int deliveries, CancellationToken cancellationToken)
     {
         RedisPort = FreePort.Next();
-        var redisDirectory = Path.Combine(LogDirectory, "redis");
-        Directory.CreateDirectory(redisDirectory);
-        var redisStart = new ProcessStartInfo("redis-server") { WorkingDirectory = redisDirectory };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", RedisPort.ToString(CultureInfo.InvariantCulture), "--save", string.Empty, "--appendonly", "no", "--dir", redisDirectory })
-        {
-            redisStart.ArgumentList.Add(arg);
-        }
-
-        Redis = Add(ChildProcess.Start("redis-server", redisStart, LogDirectory));
+        Redis = Add(StartRedis(RedisPort, LogDirectory));
         Connection = await ConnectRedisAsync(RedisPort, cancellationToken);
 
         IngestUri = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
@@ -228,7 +220,22 @@ internal sealed class OriginStack : IAsyncDisposable
         return child;
     }
 
-    private static async Task<IConnectionMultiplexer> ConnectRedisAsync(int port, CancellationToken cancellationToken)
+    /// <summary>redis-server on <paramref name="port"/>, without persistence, its files under the logs.</summary>
+    internal static ChildProcess StartRedis(int port, string logDirectory)
+    {
+        var redisDirectory = Path.Combine(logDirectory, "redis");
+        Directory.CreateDirectory(redisDirectory);
+        var redisStart = new ProcessStartInfo("redis-server") { WorkingDirectory = redisDirectory };
+        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", string.Empty, "--appendonly", "no", "--dir", redisDirectory })
+        {
+            redisStart.ArgumentList.Add(arg);
+        }
+
+        return ChildProcess.Start("redis-server", redisStart, logDirectory);
+    }
+
+    /// <summary>A connection once redis-server answers PING (it may still be starting).</summary>
+    internal static async Task<IConnectionMultiplexer> ConnectRedisAsync(int port, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (true)

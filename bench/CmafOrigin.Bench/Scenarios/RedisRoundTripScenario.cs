@@ -23,21 +23,15 @@ internal static class RedisRoundTripScenario
     public static async Task<ScenarioResult> RunAsync(StreamRecording recording, BenchSettings settings, CancellationToken cancellationToken)
     {
         var logs = Path.Combine(settings.CacheDirectory, "logs", "redis-rtt");
-        var redisDirectory = Path.Combine(logs, "redis");
-        Directory.CreateDirectory(redisDirectory);
+        Directory.CreateDirectory(logs);
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("redis-server") { WorkingDirectory = redisDirectory };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", string.Empty, "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        await using var redis = ChildProcess.Start("redis-server", start, logs);
-        // As ServiceDefaults connects the services (RedisClientExtensions).
+        await using var redis = OriginStack.StartRedis(port, logs);
+        // Waited for as OriginStack waits; then a client of its own, as ServiceDefaults connects the services (RedisClientExtensions).
+        await (await OriginStack.ConnectRedisAsync(port, cancellationToken)).DisposeAsync();
         var options = ConfigurationOptions.Parse($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        await using var client = await ConnectAsync(options, cancellationToken);
+        await using var client = await ConnectionMultiplexer.ConnectAsync(options);
         var db = client.GetDatabase();
         await db.StringSetAsync("value", new byte[ValueBytes]);
 
@@ -113,26 +107,5 @@ internal static class RedisRoundTripScenario
             Notes = string.Create(CultureInfo.InvariantCulture, $"plain socket p50 {floor.P50:0.000} ms, p99 {floor.P99:0.000} ms, max {floor.Max:0.000} ms"),
             Recording = recording.Source,
         };
-    }
-
-    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var connection = await ConnectionMultiplexer.ConnectAsync(options);
-            if (connection.IsConnected)
-            {
-                return connection;
-            }
-
-            await connection.DisposeAsync();
-            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new InvalidOperationException("redis-rtt: redis-server did not accept connections within 20 s");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
     }
 }
