@@ -126,7 +126,7 @@ internal sealed class LiveFeedHub(
         switch (objectEvent.Kind)
         {
             case ObjectEventKind.Started:
-                startSignals.Signal(objectEvent.Path, objectEvent.Version);
+                startSignals.Signal(objectEvent.Path, objectEvent.Version, objectEvent.Begun);
                 break;
             case ObjectEventKind.Deleted:
                 WakeAll(objectEvent.Path);

@@ -1,3 +1,5 @@
+using CmafOrigin.Contracts.V1;
+
 namespace CmafOrigin.Delivery.Feeds;
 
 /// <summary>
@@ -25,8 +27,11 @@ internal sealed class UploadStartSignals(TimeProvider time)
         }
     }
 
-    /// <summary>Version <paramref name="version"/> started uploading at <paramref name="path"/>: wake everyone waiting for it.</summary>
-    public void Signal(string path, string version)
+    /// <summary>
+    /// Version <paramref name="version"/> started uploading at <paramref name="path"/>: wake everyone waiting for it,
+    /// with the meta its begin wrote when the event carries it (<paramref name="begun"/>).
+    /// </summary>
+    public void Signal(string path, string version, UploadBegun? begun = null)
     {
         Waiters? waiters;
         lock (_gate)
@@ -37,7 +42,7 @@ internal sealed class UploadStartSignals(TimeProvider time)
             }
         }
 
-        waiters.Started.TrySetResult(new UploadStart(time.GetTimestamp(), version));
+        waiters.Started.TrySetResult(UploadStart.Heard(time.GetTimestamp(), version, begun));
     }
 
     /// <summary>Paths with someone waiting; for tests and stats.</summary>

@@ -143,7 +143,7 @@ internal sealed class RenditionFollower : IAsyncDisposable
                     return await LatestStartedAsync() is { } latest && latest > number ? latest : number;
                 }
 
-                version = await _context.Reader.ResolveAsync(path, notBefore: start.SignalledAt, started: start.Version);
+                version = start.Bound(path) ?? await _context.Reader.ResolveAsync(path, notBefore: start.SignalledAt, started: start.Version);
                 if (version is null)
                 {
                     return number;

@@ -193,8 +193,9 @@ internal sealed class ObjectResponder(
             return await reader.ResolveAsync(path, notBefore: time.GetTimestamp());
         }
 
-        // Every waiter woken by this start shares one lookup begun after it, of the version that started.
-        return await reader.ResolveAsync(path, notBefore: start.SignalledAt, started: start.Version);
+        // Every waiter woken by this start binds to the version that started: as its event describes it (no round trip
+        // on the segment's start), or through one lookup of it begun after the event and shared by them all.
+        return start.Bound(path) ?? await reader.ResolveAsync(path, notBefore: start.SignalledAt, started: start.Version);
     }
 
     /// <summary>

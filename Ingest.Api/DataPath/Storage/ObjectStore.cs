@@ -80,7 +80,7 @@ internal sealed class ObjectStore(
                 uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl),
                 traceParent: traceParent ?? string.Empty,
                 events: keys.Events,
-                startedEvent: Event(path, version, ObjectEventKind.Started),
+                startedEvent: StartedEvent(path, version, contentType, traceParent, now),
                 channelEvents: keys.ChannelEvents,
                 activityCap: ActivityCap,
                 quietMilliseconds: Milliseconds(_catalog.EndedAfter),
@@ -343,6 +343,23 @@ internal sealed class ObjectStore(
             segmentAbortedEvent: ManifestIndex.Indexes(path) ? [] : ChannelEvents.Segment(path.Channel, ChannelEventKind.SegmentAborted, path.Value, version, segment, size, now),
             uploadingTtlMilliseconds: Milliseconds(_options.UploadingTtl)), time);
     }
+
+    /// <summary>The STARTED of a begin carries the meta begin.lua writes, so the viewers waiting for it bind without a lookup.</summary>
+    private byte[] StartedEvent(ObjectPath path, string version, string contentType, string? traceParent, DateTimeOffset now) =>
+        new ObjectEvent
+        {
+            Path = path.Value,
+            Version = version,
+            Kind = ObjectEventKind.Started,
+            Begun = new UploadBegun
+            {
+                ContentType = contentType,
+                CreatedUnixMs = now.ToUnixTimeMilliseconds(),
+                TraceParent = traceParent ?? string.Empty,
+                IdleTimeoutMs = Milliseconds(_options.IdleTimeout),
+                TimeToLiveMs = Milliseconds(_options.UploadingTtl),
+            },
+        }.ToByteArray();
 
     private static byte[] Event(ObjectPath path, string version, ObjectEventKind kind) =>
         new ObjectEvent { Path = path.Value, Version = version, Kind = kind }.ToByteArray();
