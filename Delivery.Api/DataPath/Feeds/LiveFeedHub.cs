@@ -45,19 +45,23 @@ internal sealed class LiveFeedHub(
     /// <summary>Attaches a viewer to the feed of <paramref name="version"/>, opening it if this is the first viewer.</summary>
     public LiveObjectFeed Attach(ObjectVersion version)
     {
+        LiveObjectFeed? opened = null;
+        LiveObjectFeed feed;
         lock (_gate)
         {
             var key = (version.Path.Value, version.Version);
-            if (!_feeds.TryGetValue(key, out var feed))
+            if (!_feeds.TryGetValue(key, out feed!))
             {
-                feed = new LiveObjectFeed(version, reader, options.Value.FeedSafetyRecheck, options.Value.UploadStallMargin, time, _logger);
+                feed = opened = new LiveObjectFeed(version, reader, options.Value.FeedSafetyRecheck, options.Value.UploadStallMargin, time, _logger);
                 _feeds[key] = feed;
-                feed.Start();
             }
 
             feed.Viewers++;
-            return feed;
         }
+
+        // Registered first, so no event is missed; its first read is sent outside the lock.
+        opened?.Start();
+        return feed;
     }
 
     /// <summary>Detaches a viewer; the last one closes the feed, so an unwatched object costs nothing.</summary>

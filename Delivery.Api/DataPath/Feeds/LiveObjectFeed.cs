@@ -20,11 +20,13 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private readonly TimeSpan? _stallLimit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private const int Idle = 0, Reading = 1, Closed = 2;
+
     private readonly ITimer _recheck;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private Task _pump = Task.CompletedTask;
+    private Task _pass = Task.CompletedTask;
+    private int _reading;
 
     private FeedChunk[] _chunks = new FeedChunk[16];
     private int _count;
@@ -68,53 +70,79 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     }
 
     /// <summary>Starts reading; called once the feed is registered for events, so none is missed in between.</summary>
-    public void Start() => _pump = Task.Run(PumpAsync);
+    public void Start() => Wake();
 
-    /// <summary>New entries may be on the stream: read them. Cheap and idempotent, called for every event.</summary>
+    /// <summary>
+    /// New entries may be on the stream: read them. Cheap and idempotent, called for every event. When no read is
+    /// running, the caller's thread sends the read itself (the event's thread, so a chunk costs no hop to another
+    /// thread before its read is on the wire); otherwise the running one reads again when it is done.
+    /// </summary>
     public void Wake()
     {
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        Volatile.Write(ref _wakePending, 1);
+        if (Interlocked.CompareExchange(ref _reading, Reading, Idle) == Idle)
         {
-            _wake.Release();
+            _pass = ReadWhileWokenAsync();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Take the reader's place for good: the read running now is waited for, and none starts after.
+        while (Interlocked.CompareExchange(ref _reading, Closed, Idle) == Reading)
+        {
+            await Volatile.Read(ref _pass).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Yield();
+        }
+
         Finish(FeedState.Aborted, "feed closed");
         await _recheck.DisposeAsync();
         _stop.Dispose();
-        _wake.Dispose();
     }
 
-    private async Task PumpAsync()
+    /// <summary>Reads until nothing woke the feed since its last read; only one runs at a time (<see cref="_reading"/>).</summary>
+    private async Task ReadWhileWokenAsync()
     {
         try
         {
-            while (true)
+            do
             {
+                Volatile.Write(ref _wakePending, 0);
+                if (_stop.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 await ReadNewEntriesAsync();
                 if (Snapshot().State != FeedState.Live)
                 {
-                    return;
+                    break;
                 }
 
-                // Woken by an event for this version, or by the safety re-check when none came (sooner when the
-                // stall limit falls due first).
-                _recheck.Change(NextRecheck(), Timeout.InfiniteTimeSpan);
-                await _wake.WaitAsync(_stop.Token);
-                Interlocked.Exchange(ref _wakePending, 0);
+                if (Volatile.Read(ref _wakePending) == 0)
+                {
+                    // Woken next by an event for this version, or by the safety re-check when none came (sooner when
+                    // the stall limit falls due first).
+                    _recheck.Change(NextRecheck(), Timeout.InfiniteTimeSpan);
+                }
             }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
+            while (Volatile.Read(ref _wakePending) == 1);
         }
         catch (Exception ex) when (ex.IsStorageFailure())
         {
             FeedLog.ReadFailed(_logger, ex, Version.Path.Value, Version.Version);
             Finish(FeedState.Aborted, "storage failed");
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, Idle);
+        }
+
+        // A wake that came after the last look but before the release above found a read still running: read for it.
+        if (Volatile.Read(ref _wakePending) == 1 && Snapshot().State == FeedState.Live)
+        {
+            Wake();
         }
     }
 
