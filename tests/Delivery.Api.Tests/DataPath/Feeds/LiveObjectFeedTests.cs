@@ -88,6 +88,50 @@ public sealed class LiveObjectFeedTests(RedisServer redis) : IAsyncDisposable
         Assert.Equal(FeedState.Aborted, feed.Snapshot().State);
     }
 
+    [Fact]
+    public async Task Feed_WokenForEachOfManyPiecesFromManyThreads_ReadsThemAll_InOrder_WithoutItsRecheck()
+    {
+        // The fake clock stands still: the safety re-check never falls due, so a wake lost while a read ran would leave
+        // the last pieces unread for good.
+        await using var feed = await StartFeedAsync(IdleTimeout);
+
+        await Parallel.ForAsync(1, 201, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Cancellation }, async (_, _) =>
+        {
+            await AppendAsync(0);
+            feed.Wake();
+        });
+
+        await WaitForChunksAsync(feed, 201);
+        var chunks = feed.Snapshot().Chunks;
+        var stored = await Db.StreamRangeAsync(_keys.Chunks(_path, "v1"));
+        Assert.Equal(stored.Select(entry => (byte[])entry[ObjectFields.Data]!), chunks.Take(201).Select(chunk => chunk.Data.ToArray()));
+    }
+
+    [Fact]
+    public async Task Feed_ClosedWhileWokenOverAndOver_EndsAborted_AndStartsNoReadAfter()
+    {
+        var feed = await StartFeedAsync(IdleTimeout);
+        using var waking = new CancellationTokenSource();
+        var waker = Task.Run(
+            async () =>
+            {
+                while (!waking.IsCancellationRequested)
+                {
+                    feed.Wake();
+                    await Task.Yield();
+                }
+            },
+            Cancellation);
+
+        await feed.DisposeAsync();
+        Assert.Equal(FeedState.Aborted, feed.Snapshot().State);
+        var readsAtClose = _reads!.Total;
+        await Task.Delay(200, Cancellation);
+        await waking.CancelAsync();
+        await waker;
+        Assert.Equal(readsAtClose, _reads.Total);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Db.KeyDeleteAsync([_keys.Meta(_path, "v1"), _keys.Chunks(_path, "v1")]);
