@@ -13,6 +13,9 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
 {
     private const int ReadBatch = 256;
 
+    // _reading: no read running, one running, or the feed closed (none may start).
+    private const int Idle = 0, Reading = 1, Closed = 2;
+
     private readonly ObjectReader _reader;
     private readonly RedisKey _chunksKey;
     private readonly RedisKey _metaKey;
@@ -20,8 +23,6 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
     private readonly TimeSpan? _stallLimit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private const int Idle = 0, Reading = 1, Closed = 2;
-
     private readonly ITimer _recheck;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -60,6 +61,17 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
 
     /// <summary>Viewers attached; changed only under the hub's lock.</summary>
     internal int Viewers { get; set; }
+
+    private bool IsLive
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == FeedState.Live;
+            }
+        }
+    }
 
     public FeedSnapshot Snapshot()
     {
@@ -109,13 +121,14 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
             do
             {
                 Volatile.Write(ref _wakePending, 0);
-                if (_stop.IsCancellationRequested)
+                if (_stop.IsCancellationRequested || !IsLive)
                 {
+                    // Closing, or already ended: the events and re-checks that still come cost no read.
                     break;
                 }
 
                 await ReadNewEntriesAsync();
-                if (Snapshot().State != FeedState.Live)
+                if (!IsLive)
                 {
                     break;
                 }
@@ -140,7 +153,7 @@ internal sealed partial class LiveObjectFeed : IAsyncDisposable
         }
 
         // A wake that came after the last look but before the release above found a read still running: read for it.
-        if (Volatile.Read(ref _wakePending) == 1 && Snapshot().State == FeedState.Live)
+        if (Volatile.Read(ref _wakePending) == 1 && IsLive)
         {
             Wake();
         }

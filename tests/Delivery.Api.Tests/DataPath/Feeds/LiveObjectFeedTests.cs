@@ -108,6 +108,30 @@ public sealed class LiveObjectFeedTests(RedisServer redis) : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Feed_ThatReadItsEndMarker_CostsNoReadForTheEventsThatStillCome()
+    {
+        await using var feed = await StartFeedAsync(IdleTimeout);
+        await Db.StreamAddAsync(_keys.Chunks(_path, "v1"), ObjectFields.End, 100);
+        feed.Wake();
+        while (feed.Snapshot() is { State: FeedState.Live } snapshot)
+        {
+            await snapshot.Changed.WaitAsync(TimeSpan.FromSeconds(5), Cancellation);
+        }
+
+        Assert.Equal(FeedState.Complete, feed.Snapshot().State);
+        var readsAtEnd = _reads!.Total;
+        for (var i = 0; i < 10; i++)
+        {
+            // The COMPLETED event, a DELETE of the path, a reconnection: each wakes every feed it concerns.
+            feed.Wake();
+        }
+
+        _time.Advance(SafetyRecheck);
+        await Task.Delay(200, Cancellation);
+        Assert.Equal(readsAtEnd, _reads.Total);
+    }
+
+    [Fact]
     public async Task Feed_ClosedWhileWokenOverAndOver_EndsAborted_AndStartsNoReadAfter()
     {
         var feed = await StartFeedAsync(IdleTimeout);
