@@ -81,6 +81,13 @@ public sealed class EncoderExitTests(RedisServer redis)
         foreach (var key in await origin.StoredKeysAsync(channel))
         {
             var ttl = await db.KeyTimeToLiveAsync(key);
+            if (ttl is null && !await db.KeyExistsAsync(key))
+            {
+                // Gone since it was listed: an upload ffmpeg began in its teardown, aborted when it exited (no previous
+                // version, so the abort deletes its current key). Redis answers the same for a key gone and one kept for good.
+                continue;
+            }
+
             Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= TimeSpan.FromMinutes(2), $"{key} has no bounded time to live ({ttl})");
         }
     }
