@@ -22,6 +22,21 @@ internal sealed record ScenarioResult
 
     public double DurationS { get; init; }
 
+    /// <summary>Sets the headline columns below (<see cref="P50Ms"/> … <see cref="MaxMs"/>, <see cref="Samples"/>) from one summary.</summary>
+    [JsonIgnore]
+    public Samples.Summary Headline
+    {
+        init
+        {
+            P50Ms = value.P50;
+            P90Ms = value.P90;
+            P99Ms = value.P99;
+            P999Ms = value.P999;
+            MaxMs = value.Max;
+            Samples = value.Samples;
+        }
+    }
+
     /// <summary>The headline latency (live: pass-through per chunk; complete: per request to Delivery), ms.</summary>
     public double? P50Ms { get; init; }
 
