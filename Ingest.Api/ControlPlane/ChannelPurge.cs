@@ -23,7 +23,8 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
     /// 2. Abort the versions still uploading (abort marker and event): their viewers' responses are reset and
     ///    their uploaders' next piece is refused, on every Delivery and Ingest instance.
     /// 3. Delete every path, as DELETE does (the manifest index entry included).
-    /// 4. Delete what is left: versions no path lists any more, and the channel's own keys (record, activity, encoder run).
+    /// 4. Delete what is left: versions no path lists any more, and the channel's own keys (record, activity, encoder run,
+    ///    deleted init segments).
     /// </remarks>
     public async Task<PurgeChannelResponse?> PurgeAsync(string channel, CancellationToken cancellationToken)
     {
@@ -70,6 +71,7 @@ internal sealed class ChannelPurge(IConnectionMultiplexer redis, ObjectKeys keys
             activity: keys.ChannelActivity(channel),
             rest: listed.Versions.SelectMany(v => new[] { keys.Meta(v.Path, v.Version), keys.Chunks(v.Path, v.Version) })
                 .Append(keys.ChannelEncoder(channel))
+                .Append(keys.ChannelDeletedInitSegments(channel))
                 .Append(keys.ChannelEncoderWarned(channel)),
             channelEvents: keys.ChannelEvents,
             channelEndedEvent: ChannelEvents.Channel(channel, ChannelEventKind.ChannelEnded, time.GetUtcNow())), time);

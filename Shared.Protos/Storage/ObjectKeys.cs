@@ -18,6 +18,7 @@ namespace CmafOrigin.Contracts.Storage;
 /// {prefix}:{live/demo}:@channel                  hash    the channel's state (started, last activity, init segments kept alive, ...)
 /// {prefix}:{live/demo}:@activity                 stream  ChannelEvent entries, newest last, capped; the archive's queue (group "archive")
 /// {prefix}:{live/demo}:@archive-writer           string  the Archive.Worker that archives the channel, with a TTL (its lease)
+/// {prefix}:{live/demo}:@deleted-inits            hash    init segment name → the version the encoder DELETEd, with a TTL (never put back)
 /// {prefix}:channel-events                        pub/sub ChannelEvent for every channel, for WatchChannels
 /// {prefix}:{@delivery}:instances                 zset    Delivery instance ids scored by when their report expires (Unix ms)
 /// {prefix}:{@delivery}:instance:{id}             string  that instance's DeliveryInstanceReport, with a TTL
@@ -60,6 +61,12 @@ public sealed class ObjectKeys(string prefix)
 
     /// <summary>The run publishing the channel: its manifest's start time, where it came from and when (a string).</summary>
     public RedisKey ChannelEncoder(string channel) => $"{ChannelBase(channel)}:@encoder";
+
+    /// <summary>
+    /// The init segments the encoder deleted lately: name → the version deleted (a hash, kept one completed retention
+    /// past the last), so that no Ingest's copy puts back what the encoder removed through another Ingest.
+    /// </summary>
+    public RedisKey ChannelDeletedInitSegments(string channel) => $"{ChannelBase(channel)}:@deleted-inits";
 
     /// <summary>Set while a warning about the channel's encoders was logged lately: one warning a minute, whatever the Ingests.</summary>
     public RedisKey ChannelEncoderWarned(string channel) => $"{ChannelBase(channel)}:@encoder-warned";

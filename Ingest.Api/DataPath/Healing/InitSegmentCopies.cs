@@ -85,14 +85,23 @@ internal sealed class InitSegmentCopies(TimeProvider time, IOptions<IngestOption
         }
     }
 
-    /// <summary>The path was deleted: its encoder is done with it.</summary>
-    public void Forget(ObjectPath path)
+    /// <summary>
+    /// The path was deleted: its encoder is done with it. With <paramref name="version"/> (a deletion learnt from Redis,
+    /// perhaps made through another Ingest) the copy goes only if it is that version, not a newer upload's.
+    /// </summary>
+    public void Forget(ObjectPath path, string? version = null)
     {
         lock (_gate)
         {
-            if (_channels.TryGetValue(path.Channel, out var held) && held.Inits.Remove(path.Name) && held.Inits.Count == 0)
+            if (_channels.TryGetValue(path.Channel, out var held)
+                && held.Inits.TryGetValue(path.Name, out var init)
+                && (version is null || init.Version == version))
             {
-                _channels.Remove(path.Channel);
+                held.Inits.Remove(path.Name);
+                if (held.Inits.Count == 0)
+                {
+                    _channels.Remove(path.Channel);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Storage.Scripts;
 using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Healing;
@@ -13,7 +14,7 @@ namespace CmafOrigin.Ingest.Healing;
 /// <see cref="InitSegmentCopies.CheckInterval"/>, when an upload of the channel begins (a Redis that lost data without
 /// dropping the connection, a restore that failed). A check is one MGET of the channel's init paths; only a path whose
 /// current version is missing or older than the copy is written, by <see cref="ObjectStore.RestoreAsync"/>, which
-/// decides again atomically.
+/// decides again atomically and refuses a version the encoder deleted (through any Ingest): that copy is dropped.
 /// </remarks>
 internal sealed class InitSegmentHealer(
     InitSegmentCopies copies,
@@ -90,10 +91,22 @@ internal sealed class InitSegmentHealer(
             for (var i = 0; i < held.Count; i++)
             {
                 // A newer version means the encoder (or another Ingest) replaced it: nothing lost.
-                if ((current[i] is null || VersionIds.Compare(current[i]!, held[i].Version) < 0) && await store.RestoreAsync(held[i]))
+                if (current[i] is not null && VersionIds.Compare(current[i]!, held[i].Version) >= 0)
                 {
-                    HealLog.Restored(logger, held[i].Path.Value, held[i].Version, held[i].Body.Length);
-                    restored++;
+                    continue;
+                }
+
+                // Missing may also mean deleted, through this Ingest since the copies were listed or through another
+                // one: the script knows, from the channel's record of deleted init segments.
+                switch (await store.RestoreAsync(held[i]))
+                {
+                    case RestoreOutcome.Restored:
+                        HealLog.Restored(logger, held[i].Path.Value, held[i].Version, held[i].Body.Length);
+                        restored++;
+                        break;
+                    case RestoreOutcome.Deleted:
+                        copies.Forget(held[i].Path, held[i].Version);
+                        break;
                 }
             }
 

@@ -249,6 +249,7 @@ internal sealed class ObjectStore(
             versions: versionsKey,
             channel: keys.Channel(path.Channel),
             activity: keys.ChannelActivity(path.Channel),
+            deletedInitSegments: keys.ChannelDeletedInitSegments(path.Channel),
             events: keys.Events,
             deletedEvent: Event(path, string.Empty, ObjectEventKind.Deleted),
             channelEvents: keys.ChannelEvents,
@@ -258,6 +259,7 @@ internal sealed class ObjectStore(
             channelEndedEvent: ChannelEvents.Channel(path.Channel, ChannelEventKind.ChannelEnded, now),
             name: path.Name,
             holdCompleted: _options.HoldDeletedForArchive,
+            retentionMilliseconds: Milliseconds(_options.CompletedRetention),
             delete: versions), time);
         if (ManifestIndex.Indexes(path))
         {
@@ -269,14 +271,15 @@ internal sealed class ObjectStore(
 
     /// <summary>
     /// Stores <paramref name="init"/> again, as it was, if Redis has lost it (no current version at its path, or an
-    /// older one); true when it did. Safe to run from any number of Ingest instances at once.
+    /// older one) and the encoder has not deleted it. Safe to run from any number of Ingest instances at once.
     /// </summary>
-    public Task<bool> RestoreAsync(HeldInitSegment init)
+    public Task<RestoreOutcome> RestoreAsync(HeldInitSegment init)
     {
         var path = init.Path;
         return SlotMigration.RetryAsync(() => RestoreScript.RunAsync(
             Database,
             VersionKeys.Of(keys, path, init.Version),
+            deletedInitSegments: keys.ChannelDeletedInitSegments(path.Channel),
             version: init.Version,
             contentType: init.ContentType,
             body: init.Body,

@@ -2,15 +2,19 @@ using StackExchange.Redis;
 
 namespace CmafOrigin.Ingest.Storage.Scripts;
 
-/// <summary><c>restore.lua</c>: puts back an init segment version Redis lost, unless it has that version or a newer one.</summary>
+/// <summary>
+/// <c>restore.lua</c>: puts back an init segment version Redis lost, unless it has that version or a newer one, or the
+/// encoder deleted it.
+/// </summary>
 internal static class RestoreScript
 {
     private static readonly string Source = ScriptSource.Load("restore.lua");
 
-    /// <summary>Runs the script; true when it stored the version again.</summary>
-    public static async Task<bool> RunAsync(
+    /// <summary>Runs the script; what it did.</summary>
+    public static async Task<RestoreOutcome> RunAsync(
         IDatabaseAsync db,
         VersionKeys keys,
+        RedisKey deletedInitSegments,
         string version,
         string contentType,
         ReadOnlyMemory<byte> body,
@@ -25,8 +29,13 @@ internal static class RestoreScript
         byte[] completedEvent) =>
         (long)await db.ScriptEvaluateAsync(
             Source,
-            [keys.Current, keys.Versions, keys.Meta, keys.Chunks, keys.Channel, keys.Activity],
+            [keys.Current, keys.Versions, keys.Meta, keys.Chunks, keys.Channel, keys.Activity, deletedInitSegments],
             [version, contentType, body, receivedMicroseconds,
              createdMilliseconds, nowMilliseconds, retentionMilliseconds,
-             name, maxInitSegments, events.ToString(), startedEvent, completedEvent]).ConfigureAwait(false) == 1;
+             name, maxInitSegments, events.ToString(), startedEvent, completedEvent]).ConfigureAwait(false) switch
+        {
+            1 => RestoreOutcome.Restored,
+            -1 => RestoreOutcome.Deleted,
+            _ => RestoreOutcome.Stored,
+        };
 }

@@ -4,11 +4,14 @@
 -- the record. With hold_completed ('1' when an archive reads the channel) a completed version is unlinked like the
 -- others (no current, not in the version set, counted as removed) but its meta and chunks stay until their retention
 -- TTL, and the channel's activity log (the archive's queue) outlives its last object: the archive reads by version.
-local current, versions, channel, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+-- A deleted init segment's version is noted in the channel's deleted-inits hash for retention_ms (it outlives the
+-- channel's other keys): every Ingest may hold a copy to heal a Redis that lost it, and restore.lua refuses that copy.
+local current, versions, channel, activity, deleted_inits = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local events, deleted_event, channel_events, activity_cap = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local path, now_ms, ended_event, name, hold_completed = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
--- Then the versions to delete: ARGV from 10, and the meta and chunks of each in KEYS from 5.
-local first_version_arg, first_version_key = 10, 5
+local retention_ms = ARGV[10]
+-- Then the versions to delete: ARGV from 11, and the meta and chunks of each in KEYS from 6.
+local first_version_arg, first_version_key = 11, 6
 
 local current_version = redis.call('GET', current)
 local removed = 0
@@ -26,7 +29,11 @@ for i = 0, #ARGV - first_version_arg do
   end
   redis.call('ZREM', versions, version)
   if current_version == version then removed = removed + redis.call('DEL', current) end
-  if init == version then redis.call('HDEL', channel, 'init:' .. name) end
+  if init == version then
+    redis.call('HDEL', channel, 'init:' .. name)
+    redis.call('HSET', deleted_inits, name, version)
+    redis.call('PEXPIRE', deleted_inits, retention_ms)
+  end
 end
 local gone = redis.call('ZCARD', versions) == 0
 if gone then redis.call('DEL', versions) end

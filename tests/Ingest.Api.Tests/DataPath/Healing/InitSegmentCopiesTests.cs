@@ -71,6 +71,21 @@ public sealed class InitSegmentCopiesTests
     }
 
     [Fact]
+    public void Forget_OfADeletedVersion_KeepsTheCopyOfANewerUpload()
+    {
+        var copies = Copies();
+        var deleted = Init("live/a");
+        var newer = deleted with { Version = "newer" };
+        copies.Keep(newer);
+
+        copies.Forget(deleted.Path, deleted.Version);
+        Assert.Equal([newer], copies.ToCheck("live/a"));
+
+        copies.Forget(newer.Path, newer.Version);
+        Assert.Equal(0, copies.ChannelCount);
+    }
+
+    [Fact]
     public void Keep_TooBig_IsNotHeld()
     {
         var copies = Copies();

@@ -4,6 +4,7 @@ using CmafOrigin.Contracts.Catalog;
 using CmafOrigin.Contracts.Paths;
 using CmafOrigin.Ingest.Healing;
 using CmafOrigin.Ingest.Storage;
+using CmafOrigin.Ingest.Storage.Scripts;
 using CmafOrigin.Ingest.Tests.Storage;
 using CmafOrigin.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,7 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.RestoreAsync(held))).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
 
-        Assert.Single(results, restored => restored);
+        Assert.Single(results, outcome => outcome == RestoreOutcome.Restored);
         var db = origin.Redis.Connection.GetDatabase();
         Assert.Equal([held.Version], (await db.SortedSetRangeByRankAsync(origin.Keys.Versions(held.Path))).Select(v => (string?)v));
         Assert.Equal(2, await db.StreamLengthAsync(origin.Keys.Chunks(held.Path, held.Version)));
@@ -124,6 +125,49 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
 
         Assert.Equal(0, restored);
         Assert.Null(await CurrentVersionAsync(origin, channel));
+    }
+
+    [Fact]
+    public async Task InitSegmentDeletedThroughAnotherIngest_IsNotPutBack_AndTheIngestHoldingItsCopyDropsIt()
+    {
+        // Behind a load balancer the encoder's PUT and its DELETE of an init segment may reach different Ingests.
+        await using var origin = await OriginHost.StartAsync(redis);
+        await using var other = await origin.StartIngestAsync();
+        var channel = TestPaths.Channel();
+        await PutAsync(origin, $"/{channel}/{InitName}", Init);
+        await PutAsync(origin, $"/{channel}/out.mpd", Manifests.Dynamic);
+        using (var deleted = await other.Client.DeleteAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        var restored = await Healer(origin).HealAllAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Equal(0, restored);
+        Assert.Null(await CurrentVersionAsync(origin, channel));
+        Assert.Equal(HttpStatusCode.NotFound, (await origin.Delivery.GetAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation)).StatusCode);
+        Assert.Empty(origin.IngestServices.GetRequiredService<InitSegmentCopies>().ToCheck(channel, force: true));
+    }
+
+    [Fact]
+    public async Task InitSegmentUploadedAgainAfterItsDelete_IsPutBackWhenRedisLosesIt()
+    {
+        await using var origin = await OriginHost.StartAsync(redis);
+        var channel = TestPaths.Channel();
+        await PutAsync(origin, $"/{channel}/{InitName}", Init);
+        (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation)).Dispose();
+        byte[] again = [0, 0, 0, 8, (byte)'f', (byte)'t', (byte)'y', (byte)'p', 4, 5, 6];
+        await PutAsync(origin, $"/{channel}/{InitName}", again);
+        var version = await CurrentVersionAsync(origin, channel);
+
+        // Everything but the record of the deletion is lost (a replica promoted that missed the last writes).
+        var db = origin.Redis.Connection.GetDatabase();
+        await db.KeyDeleteAsync([.. (await origin.StoredKeysAsync(channel)).Where(key => key != origin.Keys.ChannelDeletedInitSegments(channel).ToString()).Select(key => (RedisKey)key)]);
+        var restored = await Healer(origin).HealAllAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Equal(1, restored);
+        Assert.Equal(version, await CurrentVersionAsync(origin, channel));
+        Assert.Equal(again, await GetAsync(origin, $"/{channel}/{InitName}"));
     }
 
     [Fact]

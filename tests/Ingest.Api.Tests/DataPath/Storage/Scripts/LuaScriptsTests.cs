@@ -75,10 +75,7 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         Assert.Equal("v1", (string?)await Db.StringGetAsync(first.Current));
         Assert.Equal(ObjectFields.Abort, (string?)(await Db.StreamRangeAsync(second.Chunks, count: 1, messageOrder: Order.Descending))[0].Values[0].Name);
 
-        var removed = await DeleteScript.RunAsync(
-            Db, first.Current, first.Versions, first.Channel, first.Activity, _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
-            path.Value, _now + 4, [9], path.Name, false,
-            [new DeletedVersion("v1", first.Meta, first.Chunks), new DeletedVersion("v2", second.Meta, second.Chunks)]);
+        var removed = await DeleteAsync(path, _now + 4, holdCompleted: false, [new DeletedVersion("v1", first.Meta, first.Chunks), new DeletedVersion("v2", second.Meta, second.Chunks)]);
 
         Assert.Equal(5, removed);
         Assert.False(await Db.KeyExistsAsync([first.Current, first.Versions, first.Meta, first.Chunks, second.Meta, second.Chunks, first.Channel, first.Activity]) > 0);
@@ -96,9 +93,7 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
             manifestPath: string.Empty, isMainManifest: false, templates: string.Empty, channelEndedEvent: [], Minute,
             isInitSegment: false, path.Name, maxInitSegments: 64, keep: []);
 
-        var removed = await DeleteScript.RunAsync(
-            Db, keys.Current, keys.Versions, keys.Channel, keys.Activity, _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
-            path.Value, _now + 2, [9], path.Name, holdCompleted: true, [new DeletedVersion("v1", keys.Meta, keys.Chunks)]);
+        var removed = await DeleteAsync(path, _now + 2, holdCompleted: true, [new DeletedVersion("v1", keys.Meta, keys.Chunks)]);
 
         Assert.True(removed > 0);
         Assert.False(await Db.KeyExistsAsync(keys.Current));
@@ -115,14 +110,46 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         var path = ObjectPath.Parse($"/{TestPaths.Channel()}/init-stream0.m4s");
         var lost = VersionKeys.Of(_keys, path, "0001-a");
 
-        Assert.True(await RestoreAsync(lost, "0001-a"));
+        Assert.Equal(RestoreOutcome.Restored, await RestoreAsync(path, "0001-a"));
         Assert.Equal("0001-a", (string?)await Db.StringGetAsync(lost.Current));
         Assert.Equal("0001-a", (string?)await Db.HashGetAsync(lost.Channel, "init:init-stream0.m4s"));
-        Assert.False(await RestoreAsync(lost, "0001-a"));
+        Assert.Equal(RestoreOutcome.Stored, await RestoreAsync(path, "0001-a"));
 
-        var older = VersionKeys.Of(_keys, path, "0000-z");
-        Assert.False(await RestoreAsync(older, "0000-z"));
+        Assert.Equal(RestoreOutcome.Stored, await RestoreAsync(path, "0000-z"));
         Assert.Equal("0001-a", (string?)await Db.StringGetAsync(lost.Current));
+    }
+
+    [Fact]
+    public async Task Restore_OfAnInitTheEncoderDeleted_WritesNothing_UntilANewerVersionIsTheCopy()
+    {
+        var path = ObjectPath.Parse($"/{TestPaths.Channel()}/init-stream0.m4s");
+        var deleted = VersionKeys.Of(_keys, path, "0001-a");
+        Assert.Equal(RestoreOutcome.Restored, await RestoreAsync(path, "0001-a"));
+        var deletedInits = _keys.ChannelDeletedInitSegments(path.Channel);
+
+        Assert.True(await DeleteAsync(path, _now + 2, holdCompleted: false, [new DeletedVersion("0001-a", deleted.Meta, deleted.Chunks)]) > 0);
+
+        Assert.Equal("0001-a", (string?)await Db.HashGetAsync(deletedInits, path.Name));
+        Assert.InRange((await Db.KeyTimeToLiveAsync(deletedInits))!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Equal(RestoreOutcome.Deleted, await RestoreAsync(path, "0001-a"));
+        Assert.Equal(RestoreOutcome.Deleted, await RestoreAsync(path, "0000-z"));
+        Assert.False(await Db.KeyExistsAsync(deleted.Current));
+
+        // The encoder uploaded it again after the DELETE (a restarted run): that version is healed as any other.
+        Assert.Equal(RestoreOutcome.Restored, await RestoreAsync(path, "0002-a"));
+        Assert.Equal("0002-a", (string?)await Db.StringGetAsync(deleted.Current));
+    }
+
+    [Fact]
+    public async Task Delete_OfAPathThatIsNotARecordedInit_RecordsNoDeletedInit()
+    {
+        var path = ObjectPath.Parse($"/{TestPaths.Channel()}/chunk-stream0-00001.m4s");
+        var keys = VersionKeys.Of(_keys, path, "v1");
+        await BeginAsync(keys, "v1", now: _now);
+
+        Assert.True(await DeleteAsync(path, _now + 1, holdCompleted: false, [new DeletedVersion("v1", keys.Meta, keys.Chunks)]) > 0);
+
+        Assert.False(await Db.KeyExistsAsync(_keys.ChannelDeletedInitSegments(path.Channel)));
     }
 
     [Fact]
@@ -183,9 +210,14 @@ public sealed partial class LuaScriptsTests(RedisServer redis)
         quietMilliseconds: Minute, channelStartedEvent: [9], segmentStartedEvent: [9], track: "stream0", segmentNumber: 1,
         idleTimeoutMilliseconds: 10_000, classifiedWith: classifiedWith);
 
-    private Task<bool> RestoreAsync(VersionKeys keys, string version) => RestoreScript.RunAsync(
-        Db, keys, version, "video/mp4", new byte[] { 1, 2 }, 1_000 * _now, _now, _now + 1, Minute, "init-stream0.m4s", 64,
-        _keys.Events, [9], [9]);
+    private Task<RestoreOutcome> RestoreAsync(ObjectPath path, string version) => RestoreScript.RunAsync(
+        Db, VersionKeys.Of(_keys, path, version), _keys.ChannelDeletedInitSegments(path.Channel), version, "video/mp4", new byte[] { 1, 2 }, 1_000 * _now, _now, _now + 1,
+        Minute, "init-stream0.m4s", 64, _keys.Events, [9], [9]);
+
+    private Task<long> DeleteAsync(ObjectPath path, long now, bool holdCompleted, IReadOnlyList<DeletedVersion> versions) => DeleteScript.RunAsync(
+        Db, _keys.Current(path), _keys.Versions(path), _keys.Channel(path.Channel), _keys.ChannelActivity(path.Channel),
+        _keys.ChannelDeletedInitSegments(path.Channel), _keys.Events, [9], _keys.ChannelEvents, ActivityCap,
+        path.Value, now, [9], path.Name, holdCompleted, Minute, versions);
 
     [GeneratedRegex(@"(?<table>KEYS|ARGV)\[(?<index>\d+)\]")]
     private static partial Regex LiteralIndex();
