@@ -459,8 +459,9 @@ internal sealed class ChannelRecorder(string channel, ArchiveWriterContext conte
     {
         var first = !_failed;
         _failed = true;
-        context.Metrics.WriteFailed();
+        // Health first: whoever is told of the failure by the metric finds /health already saying so.
         context.Health.Failing(channel, $"{doing}: {e.Message}");
+        context.Metrics.WriteFailed();
         if (first)
         {
             ArchiveLog.WriteFailed(_logger, e, ChannelName.Of(channel), _run?.Id ?? "(none)");

@@ -18,9 +18,12 @@ public sealed class HlsPlaybackTests(RedisServer redis, Chromium chromium)
 
     /// <param name="player">The page's player: <c>hls.js</c> (its default for a playlist) or <c>shaka</c>.</param>
     /// <param name="maximumLatency">Seconds behind the encoder at most. Shaka starts at a segment's first independent part,
-    /// up to a segment behind, and catches up at 1.5×: it is allowed half a second more.</param>
+    /// up to a segment behind, and catches up at 1.5×. hls.js (1.62–1.91 s in quiet runs) stays where it started once
+    /// within a segment of its target: it speeds up only with more than 1 s buffered ahead, which a 1.5 s target of
+    /// 0.5 s parts seldom has, and a loaded machine can make it start a part later (2.23 s seen once in CI, steady, no
+    /// stall). Both are allowed 2.5 s.</param>
     [Theory]
-    [InlineData("hls.js", 30, 2.0, "hls-playback.txt")]
+    [InlineData("hls.js", 30, 2.5, "hls-playback.txt")]
     [InlineData("shaka", 25, 2.5, "shaka-hls-playback.txt")]
     public async Task Player_PlaysTheGeneratedLowLatencyHls_WithinItsLatency_WithoutStallsOrErrors(
         string player, int recordedSeconds, double maximumLatency, string figuresFile)

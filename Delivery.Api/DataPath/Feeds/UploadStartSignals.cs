@@ -57,6 +57,18 @@ internal sealed class UploadStartSignals(TimeProvider time)
         }
     }
 
+    /// <summary>Requests waiting, over all paths; for tests and stats.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byPath.Values.Sum(waiters => waiters.Count);
+            }
+        }
+    }
+
     private void Release(string path, Waiters waiters)
     {
         lock (_gate)

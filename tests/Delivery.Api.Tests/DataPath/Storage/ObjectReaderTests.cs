@@ -14,7 +14,7 @@ public sealed class ObjectReaderTests
     [Fact]
     public async Task ViewersWokenByOneUploadStart_BindToTheVersionItsEventDescribes_WithoutALookup()
     {
-        // A Redis of its own, so its command counters see only this test.
+        // A Redis of its own: no other test's commands share its connection queue or its time.
         await using var redis = new RedisServer();
         await redis.InitializeAsync();
         await using var origin = await OriginHost.StartAsync(redis);
@@ -25,10 +25,15 @@ public sealed class ObjectReaderTests
         var early = Enumerable.Range(0, Viewers)
             .Select(_ => origin.Delivery.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Cancellation))
             .ToList();
+
+        // Each viewer looks, registers for the start, and at once looks again (so a start in between is not missed):
+        // the segment starts once every viewer is registered and its second look (sent right after) has run on Redis,
+        // which the PING on Delivery's connection, answered after them, tells. A viewer whose second look saw the start
+        // would bind with a lookup, rightly: it was not woken.
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation))
         {
             deadline.CancelAfter(TimeSpan.FromSeconds(10));
-            while (signals.Count == 0 || (await redis.CommandCallsAsync("get")) < Viewers)
+            while (signals.Waiting < Viewers)
             {
                 await Task.Delay(10, deadline.Token);
             }
@@ -36,6 +41,8 @@ public sealed class ObjectReaderTests
 
         // Counted where Delivery makes them: Ingest's scripts run commands of the same names on the same Redis.
         var reads = origin.DeliveryServices.GetRequiredService<RedisReads>();
+
+        await origin.DeliveryServices.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
         var (lookupsBefore, currentBefore) = (reads.CountOf(RedisReadCommand.HashGetAll), reads.CountOf(RedisReadCommand.Get));
         await using var upload = PacedUpload.Start(origin.Ingest, path);
         await upload.SendAsync([1, 2, 3], Cancellation);

@@ -145,7 +145,8 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
 
         Assert.Equal(0, restored);
         Assert.Null(await CurrentVersionAsync(origin, channel));
-        Assert.Equal(HttpStatusCode.NotFound, (await origin.Delivery.GetAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation)).StatusCode);
+        using var served = await origin.Delivery.GetAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        Assert.Equal(HttpStatusCode.NotFound, served.StatusCode);
         Assert.Empty(origin.IngestServices.GetRequiredService<InitSegmentCopies>().ToCheck(channel, force: true));
     }
 
