@@ -117,7 +117,7 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
         await using var origin = await OriginHost.StartAsync(redis);
         var channel = TestPaths.Channel();
         await PutAsync(origin, $"/{channel}/{InitName}", Init);
-        (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation)).Dispose();
+        await DeleteAsync(origin.Ingest, $"/{channel}/{InitName}");
         await PutAsync(origin, $"/{channel}/out.mpd", Manifests.Dynamic);
 
         await LoseEverythingAsync(origin);
@@ -136,10 +136,7 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
         var channel = TestPaths.Channel();
         await PutAsync(origin, $"/{channel}/{InitName}", Init);
         await PutAsync(origin, $"/{channel}/out.mpd", Manifests.Dynamic);
-        using (var deleted = await other.Client.DeleteAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation))
-        {
-            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.OK, await DeleteAsync(other.Client, $"/{channel}/{InitName}"));
 
         var restored = await Healer(origin).HealAllAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
 
@@ -156,7 +153,7 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
         await using var origin = await OriginHost.StartAsync(redis);
         var channel = TestPaths.Channel();
         await PutAsync(origin, $"/{channel}/{InitName}", Init);
-        (await origin.Ingest.DeleteAsync(new Uri($"/{channel}/{InitName}", UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation)).Dispose();
+        await DeleteAsync(origin.Ingest, $"/{channel}/{InitName}");
         byte[] again = [0, 0, 0, 8, (byte)'f', (byte)'t', (byte)'y', (byte)'p', 4, 5, 6];
         await PutAsync(origin, $"/{channel}/{InitName}", again);
         var version = await CurrentVersionAsync(origin, channel);
@@ -204,6 +201,13 @@ public sealed class InitSegmentHealerTests(RedisServer redis)
     {
         using var response = await origin.Ingest.PutAsync(new Uri(path, UriKind.Relative), new ByteArrayContent(body), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>DELETEs <paramref name="path"/> through the Ingest <paramref name="ingest"/> is a client of; its status.</summary>
+    private static async Task<HttpStatusCode> DeleteAsync(HttpClient ingest, string path)
+    {
+        using var response = await ingest.DeleteAsync(new Uri(path, UriKind.Relative), Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        return response.StatusCode;
     }
 
     private static async Task<byte[]> GetAsync(OriginHost origin, string path)
