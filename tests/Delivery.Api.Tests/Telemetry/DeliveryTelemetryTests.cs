@@ -9,6 +9,13 @@ using OpenTelemetry.Trace;
 namespace CmafOrigin.Delivery.Tests.Telemetry;
 
 /// <summary>What operators see of a delivery: its trace, and the pass-through latency.</summary>
+/// <remarks>
+/// Alone in the process (its own collection, not run in parallel): a host's <c>/metrics</c> exports every meter named
+/// <c>CmafOrigin.Delivery</c> in the process (OpenTelemetry listens by name, not by the host's meter factory), so the
+/// viewers of other tests' Delivery hosts would be counted in the figures these tests check exactly.
+/// </remarks>
+[Collection(nameof(DeliveryTelemetryTests))]
+[CollectionDefinition(nameof(DeliveryTelemetryTests), DisableParallelization = true)]
 public sealed partial class DeliveryTelemetryTests(RedisServer redis)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
