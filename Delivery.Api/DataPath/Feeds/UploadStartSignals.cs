@@ -45,7 +45,7 @@ internal sealed class UploadStartSignals(TimeProvider time)
         waiters.Started.TrySetResult(UploadStart.Heard(time.GetTimestamp(), version, begun));
     }
 
-    /// <summary>Paths with someone waiting; for tests and stats.</summary>
+    /// <summary>Paths with someone waiting (tests read it: no stat shows it).</summary>
     public int Count
     {
         get
@@ -57,7 +57,7 @@ internal sealed class UploadStartSignals(TimeProvider time)
         }
     }
 
-    /// <summary>Requests waiting, over all paths; for tests and stats.</summary>
+    /// <summary>Requests waiting, over all paths (tests read it: no stat shows it).</summary>
     public int Waiting
     {
         get

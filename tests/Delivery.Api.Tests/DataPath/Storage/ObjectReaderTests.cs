@@ -2,6 +2,7 @@ using CmafOrigin.Contracts.Storage;
 using CmafOrigin.Delivery.Storage;
 using CmafOrigin.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace CmafOrigin.Delivery.Tests.Storage;
 
@@ -42,7 +43,7 @@ public sealed class ObjectReaderTests
         // Counted where Delivery makes them: Ingest's scripts run commands of the same names on the same Redis.
         var reads = origin.DeliveryServices.GetRequiredService<RedisReads>();
 
-        await origin.DeliveryServices.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+        await origin.DeliveryServices.GetRequiredService<IConnectionMultiplexer>().GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
         var (lookupsBefore, currentBefore) = (reads.CountOf(RedisReadCommand.HashGetAll), reads.CountOf(RedisReadCommand.Get));
         await using var upload = PacedUpload.Start(origin.Ingest, path);
         await upload.SendAsync([1, 2, 3], Cancellation);
